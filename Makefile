@@ -8,6 +8,11 @@ BIN := $(VENV)/bin
 demo: venv
 	$(BIN)/mle data data/hmda.csv --target deny
 	$(BIN)/mle report data data/hmda.csv --target deny --out-dir reports/hmda
+	mkdir -p build/demo
+	$(BIN)/mle split data/hmda.csv --target deny --test-size 0.25 --out-dir build/demo
+	$(BIN)/mle train build/demo/hmda_train.csv --target deny --time-budget 60 --out models/hmda --report --report-dir reports/hmda
+	$(BIN)/mle predict models/hmda build/demo/hmda_test.csv --out build/demo/hmda_predictions.csv
+	$(BIN)/python -c "import pandas as pd; t = pd.read_csv('build/demo/hmda_test.csv'); p = pd.read_csv('build/demo/hmda_predictions.csv'); from sklearn.metrics import roc_auc_score; print(f'held-out ROC-AUC: {roc_auc_score(t.deny == \"yes\", p.proba_yes):.4f} on {len(t)} rows')"
 
 test: venv
 	$(BIN)/python tools/run_tests.py
