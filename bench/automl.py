@@ -273,6 +273,7 @@ def main():
     if bad: ap.error(f"unknown datasets {bad}; known: {','.join(specs)}")
     B = a.budget
     t0 = time.perf_counter()
+    vers = versions()      # at the start: the code under test is the code of this moment (workers re-import it)
     print(f"{len(names)} datasets, budget {B:g} s, contenders {', '.join(CONTENDERS)} (order rotated per dataset)"
           + ("" if a.no_cli else f"; + `mle train` on bundled files"), flush=True)
 
@@ -370,7 +371,7 @@ def main():
         print("\nfailures:"); [print(f"  {f['dataset']}/{f['contender']}: {f['error'][:300]}") for f in failures]
 
     out = dict(benchmark="automl engine", date=datetime.datetime.now().astimezone().isoformat(timespec="seconds"), budget_s=B,
-               quick=a.quick, seed=0, test_size=0.25, machine=machine(), versions=versions(), contenders=list(CONTENDERS),
+               quick=a.quick, seed=0, test_size=0.25, machine=machine(), versions=vers, versions_at_end=versions(), contenders=list(CONTENDERS),
                results=results, skipped=skipped, mean_ranks=mean_ranks, wins=wins,
                worst_overrun={k: (None if v is None else dict(seconds=v[0], dataset=v[1])) for k, v in overruns.items()},
                mle_train=cli, worst_mle_train_overrun=max((c["overrun_s"] for c in cli), default=None), failures=failures,
