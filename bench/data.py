@@ -22,6 +22,7 @@ Plain Python: argparse, time.perf_counter, statistics.median.
 """
 from __future__ import annotations
 import argparse, datetime, gc, gzip, json, os, platform, resource, shutil, statistics, subprocess, sys, tempfile, time
+import _common
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,24 +61,10 @@ def compare(name: str, pandas_times: list, ours_times: list, pandas_label: str, 
                 ratio_of_min=o["min"] / p["min"])
 
 
-def versions() -> dict:
-    import numpy, pandas, pyarrow, sklearn
-    import mlengineer
-    out = dict(python=platform.python_version(), pandas=pandas.__version__, numpy=numpy.__version__,
-               pyarrow=pyarrow.__version__, sklearn=sklearn.__version__, mlengineer=getattr(mlengineer, "__version__", "?"))
-    try:
-        rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "mlengineer"],
-                               capture_output=True, text=True).stdout.strip()
-        out["git"] = rev + ("+dirty" if dirty else "")
-    except OSError: pass
-    return out
+machine = _common.machine
 
 
-def machine() -> dict:
-    aff = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    return dict(cpu_count=os.cpu_count(), cpus_usable=aff, platform=platform.platform(), machine=platform.machine(),
-                processor=platform.processor() or None)
+def versions() -> dict: return _common.versions("numpy", "pandas", "pyarrow", "sklearn", "mlengineer")
 
 
 # ---------------------------------------------------------------- memory (fresh subprocess per contender)
