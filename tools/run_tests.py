@@ -3,6 +3,7 @@
 
 1. `nbdev-clean` leaves no diff: every notebook under nbs/ is already clean.
 2. `nbdev-export` leaves no diff: the package matches the notebooks.
+   pyflakes finds no undefined name in the package (an import only a test cell made).
 3. Every notebook under nbs/ passes `nbdev-test --flags slow` (slow cells included),
    each in its own subprocess, a few at a time.
 
@@ -97,6 +98,28 @@ def hygiene(name, cmd, watched):
     return ok
 
 
+def undefined_names():
+    """pyflakes on the exported package, for names a module uses but never defines or imports (typically an import
+    that only a notebook's test cell made). `from .errors import *` is spelled out first so pyflakes can see through it."""
+    import tempfile
+    t0 = time.time()
+    code = ("import glob, os, sys, tempfile, subprocess\n"
+            "from mlengineer import errors\n"
+            "names = ', '.join(n for n in dir(errors) if not n.startswith('__'))\n"
+            "d = tempfile.mkdtemp()\n"
+            "for f in glob.glob(os.path.join(sys.argv[1], '*.py')):\n"
+            "    s = open(f).read().replace('from .errors import *', f'from .errors import {names}')\n"
+            "    open(os.path.join(d, os.path.basename(f)), 'w').write(s)\n"
+            "r = subprocess.run([sys.executable, '-m', 'pyflakes', d], capture_output=True, text=True)\n"
+            "bad = [l.replace(d + os.sep, 'mlengineer/') for l in r.stdout.splitlines() if 'undefined name' in l]\n"
+            "print('\\n'.join(bad)); sys.exit(1 if bad else 0)\n")
+    r = run([str(BIN/"python"), "-c", code, str(LIB)])
+    ok = r.returncode == 0
+    say(f"{'PASS' if ok else 'FAIL'} no undefined names in the package ({time.time()-t0:.1f}s)")
+    if not ok: say(tail(r.stdout))
+    return ok
+
+
 def test_notebook(nb):
     t0 = time.time()
     cmd = [tool("nbdev-test"), str(nb),  # nbdev 3: the path is positional (`--path` is ambiguous)
@@ -139,6 +162,7 @@ def main(args):
         results.append(hygiene("nbdev-clean leaves no diff", [tool("nbdev-clean")], notebooks))
         results.append(hygiene("nbdev-export leaves no diff", [tool("nbdev-export")],
                                lambda: sorted(LIB.rglob("*.py")) if LIB.exists() else []))
+        results.append(undefined_names())
         nbs = notebooks()
     workers = max(1, int(os.environ.get("MLE_TEST_WORKERS", "2")))
     say(f"Testing {len(nbs)} notebook(s), {workers} at a time")

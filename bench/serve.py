@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Benchmark of deployment: single-row latency, HTTP under a fixed request rate, batch scoring throughput.
+
+One model, trained once at the start of the run (AutoML, LightGBM family, a fixed number of trials, seed 0, on
+data/flights.parquet: 327,346 labelled rows, the largest bundled dataset; target arr_delay, the leaking arr_time,
+dep_time, dep_delay, air_time dropped), saved as a bundle, then measured three ways in the same run:
+
+1. In-process single-row latency, p50/p99 over N calls on rows drawn from the data: the raw LightGBM boosters of the
+   model on an already-preprocessed numpy row (the floor), the fast path (mlengineer.fastpath: a dict straight to the
+   boosters), and the normal path (AutoML.predict on a one-row DataFrame). Ratios to the raw booster.
+2. HTTP: `mle serve BUNDLE` in a subprocess on 127.0.0.1; an open-loop load generator (asyncio + httpx, one request
+   scheduled every 1/RATE s whatever the answers do) sends single-record POST /predict bodies from the data for
+   DURATION s. Latency p50/p99/max, errors (non-200 or transport), achieved rate.
+3. Batch: `score_file` of the whole parquet file (chunked, written to parquet) in rows/s, against the raw boosters
+   predicting the same rows from an already-preprocessed numpy matrix (no reading, parsing or writing), and the peak
+   RSS of the scoring process (memory bound).
+
+Usage:  .venv/bin/python bench/serve.py [--rate 200] [--duration 60] [--calls 2000] [--quick]
+Writes: bench/results/serve.json
+"""
+from __future__ import annotations
+import argparse, asyncio, datetime, json, os, resource, signal, socket, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np, pandas as pd
+import _common
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "results" / "serve.json"
+LEAKS = ["arr_time", "dep_time", "dep_delay", "air_time"]
+
+
+def pct(xs, q): return float(np.percentile(np.asarray(xs, float), q))
+
+
+def train(quick: bool, work: Path):
+    from mlengineer.automl import AutoML
+    df = pd.read_parquet(ROOT / "data" / "flights.parquet").drop(columns=LEAKS)
+    df = df[df.arr_delay.notna()].reset_index(drop=True)
+    train = df.sample(20_000 if quick else 100_000, random_state=0)
+    aml = AutoML(target="arr_delay", families=["lightgbm"], max_trials=2, time_budget=None, seed=0, n_jobs=2).fit(train)
+    bundle = work / "flights-model"
+    aml.save(bundle)
+    data = work / "flights.parquet"
+    df.drop(columns="arr_delay").to_parquet(data, index=False)
+    return aml, bundle, data, df
+
+
+def _boosters(aml):
+    "[(weight, preprocessor, booster, num_iteration)] over every fold model of every member."
+    out = []
+    for member, w in zip(aml.model_.members, aml.model_.weights):
+        for pipe in member.models:
+            gbm = pipe[-1]
+            out.append((w / len(member.models), pipe[:-1], gbm.model_.booster_, gbm.best_iteration_))
+    return out
+
+
+def _numpy(prep, X):
+    "The preprocessed rows as the booster's float matrix (pandas categoricals as their codes, missing as NaN)."
+    Xt = prep.transform(X)
+    cols = [(Xt[c].cat.codes.to_numpy(float, copy=True) if isinstance(Xt[c].dtype, pd.CategoricalDtype)
+             else Xt[c].to_numpy(float, na_value=np.nan)) for c in Xt.columns]
+    M = np.column_stack(cols)
+    for j, c in enumerate(Xt.columns):
+        if isinstance(Xt[c].dtype, pd.CategoricalDtype): M[M[:, j] < 0, j] = np.nan
+    return M
+
+
+def single_row(aml, df, calls: int) -> dict:
+    "fastpath.bench_single_row on rows drawn from the data (raw boosters, their C single-row call, fast, normal path)."
+    from mlengineer.fastpath import compile_fast, bench_single_row
+    feats = list(aml.schema_.features)
+    rows = df[feats].sample(calls, random_state=1, replace=len(df) < calls).reset_index(drop=True)
+    fast = compile_fast(aml)
+    recs = json.loads(rows.to_json(orient="records", double_precision=15))     # as a client sends them
+    out = bench_single_row(aml, recs, n=calls, n_normal=min(calls, 300), fast=fast)
+    diff = max(abs(float(fast.predict_row(recs[i])) - float(aml.predict(rows.iloc[[i]])[0])) for i in range(200))
+    return dict(out, max_abs_diff_fast_vs_normal=diff)
+
+
+async def _load(url: str, bodies: list, rate: float, duration: float) -> dict:
+    import httpx
+    lat, errors, statuses = [], 0, {}
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+        async def one(body):
+            nonlocal errors
+            t = time.perf_counter()
+            try:
+                r = await client.post(f"{url}/predict", content=body, headers={"content-type": "application/json"})
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                if r.status_code != 200: errors += 1
+                else: lat.append((time.perf_counter() - t) * 1e3)
+            except httpx.HTTPError as e:
+                errors += 1; statuses[type(e).__name__] = statuses.get(type(e).__name__, 0) + 1
+        n = int(rate * duration)
+        start, tasks = time.perf_counter(), []
+        for i in range(n):
+            delay = start + i / rate - time.perf_counter()
+            if delay > 0: await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(bodies[i % len(bodies)])))
+        await asyncio.gather(*tasks)
+        wall = time.perf_counter() - start
+    return dict(requests=n, errors=errors, statuses={str(k): v for k, v in statuses.items()}, seconds=wall,
+                achieved_rate=n / wall, p50_ms=pct(lat, 50), p99_ms=pct(lat, 99), max_ms=float(max(lat)) if lat else None)
+
+
+def http(bundle: Path, df, rate: float, duration: float) -> dict:
+    import httpx
+    mle = str(Path(sys.executable).parent / "mle")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    srv = subprocess.Popen([mle, "serve", str(bundle), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(f"{url}/ready", timeout=1).status_code == 200: break
+            except httpx.TransportError: pass
+            time.sleep(0.1)
+        recs = json.loads(df.sample(2000, random_state=2).drop(columns="arr_delay").to_json(orient="records"))
+        bodies = [json.dumps(r).encode() for r in recs]
+        asyncio.run(_load(url, bodies[:50], rate, min(5.0, duration)))            # warm-up
+        return asyncio.run(_load(url, bodies, rate, duration))
+    finally:
+        srv.send_signal(signal.SIGINT)
+        try: srv.wait(timeout=30)
+        except subprocess.TimeoutExpired: srv.kill()
+
+
+def batch(aml, bundle: Path, data: Path, df, work: Path) -> dict:
+    code = (f"import json, resource, sys; from mlengineer.serve import score_file; "
+            f"r = score_file({str(bundle)!r}, {str(data)!r}, {str(work / 'scored.parquet')!r}, progress=False); "
+            f"r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r, default=str))")
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    X = df[list(aml.schema_.features)]
+    parts = _boosters(aml)
+    mats = [_numpy(prep, X) for _, prep, _, _ in parts]
+    t = time.perf_counter()
+    for (w, _, b, it), M in zip(parts, mats): b.predict(M, num_iteration=it, num_threads=2)
+    raw_s = time.perf_counter() - t
+    return dict(rows=r["rows"], score_file_seconds=r["seconds"], score_file_rows_per_s=r["rows_per_second"],
+                subprocess_wall_s=wall, peak_rss_mb=r["peak_rss_mb"], rejected=r["rejected"],
+                raw_booster_seconds=raw_s, raw_booster_rows_per_s=len(X) / raw_s,
+                ratio_to_raw=r["rows_per_second"] / (len(X) / raw_s))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rate", type=float, default=200); ap.add_argument("--duration", type=float, default=60)
+    ap.add_argument("--calls", type=int, default=2000); ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--out", default=str(OUT))
+    a = ap.parse_args()
+    if a.quick: a.duration, a.calls = min(a.duration, 10), min(a.calls, 300)
+    t0 = time.time()
+    res = dict(benchmark="serve", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+               machine=_common.machine(), versions=_common.versions("mlengineer", "lightgbm", "pandas", "numpy", "fastapi", "uvicorn", "httpx"),
+               params=vars(a))
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        aml, bundle, data, df = train(a.quick, work)
+        res["model"] = dict(members=[m.name for m in aml.model_.members], fold_boosters=len(_boosters(aml)),
+                            cv_rmse=aml.ensemble_score_, train_rows=aml.manifest_["n_rows"])
+        print("single row ...", flush=True); res["single_row"] = single_row(aml, df, a.calls)
+        print(json.dumps(res["single_row"], indent=1))
+        print("batch ...", flush=True); res["batch"] = batch(aml, bundle, data, df, work)
+        print(json.dumps(res["batch"], indent=1))
+        print(f"http at {a.rate}/s for {a.duration}s ...", flush=True); res["http"] = http(bundle, df, a.rate, a.duration)
+        print(json.dumps(res["http"], indent=1))
+    res["wall_seconds"] = time.time() - t0
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(res, indent=2, default=str) + "\n")
+    print(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()
