@@ -99,21 +99,9 @@ def hygiene(name, cmd, watched):
 
 
 def undefined_names():
-    """pyflakes on the exported package, for names a module uses but never defines or imports (typically an import
-    that only a notebook's test cell made). `from .errors import *` is spelled out first so pyflakes can see through it."""
-    import tempfile
+    "tools/undefined_names.py: pyflakes finds no name the package uses without defining or importing it."
     t0 = time.time()
-    code = ("import glob, os, sys, tempfile, subprocess\n"
-            "from mlengineer import errors\n"
-            "names = ', '.join(n for n in dir(errors) if not n.startswith('__'))\n"
-            "d = tempfile.mkdtemp()\n"
-            "for f in glob.glob(os.path.join(sys.argv[1], '*.py')):\n"
-            "    s = open(f).read().replace('from .errors import *', f'from .errors import {names}')\n"
-            "    open(os.path.join(d, os.path.basename(f)), 'w').write(s)\n"
-            "r = subprocess.run([sys.executable, '-m', 'pyflakes', d], capture_output=True, text=True)\n"
-            "bad = [l.replace(d + os.sep, 'mlengineer/') for l in r.stdout.splitlines() if 'undefined name' in l]\n"
-            "print('\\n'.join(bad)); sys.exit(1 if bad else 0)\n")
-    r = run([str(BIN/"python"), "-c", code, str(LIB)])
+    r = run([str(BIN/"python"), str(ROOT/"tools"/"undefined_names.py"), str(LIB)])
     ok = r.returncode == 0
     say(f"{'PASS' if ok else 'FAIL'} no undefined names in the package ({time.time()-t0:.1f}s)")
     if not ok: say(tail(r.stdout))
