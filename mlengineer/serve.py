@@ -444,7 +444,7 @@ def _records(Record, body: bytes, *, many: bool = True) -> tuple[list[dict], boo
     if errors: raise RequestError(422, errors)
     return out, single
 
-# %% ../nbs/10_serve.ipynb #c6d4029b
+# %% ../nbs/10_serve.ipynb #7566c301
 def _plain(v):
     "A NumPy scalar as the plain Python value JSON can hold."
     return v.item() if hasattr(v, "item") else v
@@ -472,7 +472,7 @@ def _compile_fast(model):
         from mlengineer.automl import check_input
         want = model.model_.predict_pred(check_input(ref, model.schema_))
         got = np.asarray(fast.predict_pred(json.loads(ref.to_json(orient="records", double_precision=15))), dtype=float)   # records, as served
-        if got.shape == want.shape and np.allclose(got, want, rtol=0, atol=1e-9): return fast
+        if got.shape == want.shape and np.allclose(got, want, rtol=1e-12, atol=1e-9): return fast
         warnings.warn("The fast path disagrees with the model on its reference rows; serving with the normal path.")
     except Exception as e:
         warnings.warn(f"The fast path could not be used ({_first_line(e)}); serving with the normal path.")
