@@ -19,8 +19,8 @@ from .data import Schema, TASKS
 from .features import make_preprocessor
 
 # %% auto #0
-__all__ = ['LARGE_ROWS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'GBMModel', 'HGBModel', 'ModelFamily', 'get_family', 'make_pipeline',
-           'for_serving', 'predict_pred']
+__all__ = ['HGB_BLOCK', 'LARGE_ROWS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'GBMModel', 'HGBModel', 'ModelFamily', 'get_family',
+           'make_pipeline', 'for_serving', 'predict_pred']
 
 # %% ../nbs/02_models.ipynb #379283a6
 class _Deadline:
@@ -71,11 +71,13 @@ class GBMModel(BaseEstimator):
     def predict(self, X): return self.model_.predict(X, num_iteration=self.best_iteration_)
     def predict_proba(self, X): return self.model_.predict_proba(X, num_iteration=self.best_iteration_)
 
-# %% ../nbs/02_models.ipynb #537e9893
+# %% ../nbs/02_models.ipynb #fdc82359
+HGB_BLOCK = 100     # iterations grown between two looks at the deadline
+
 class HGBModel(BaseEstimator):
-    "HistGradientBoosting for `task`: native categories up to 255 levels, codes beyond; built-in early stopping."
-    def __init__(self, task="binary", params=None, seed=0):
-        self.task, self.params, self.seed = task, params, seed
+    "HistGradientBoosting for `task`: native categories up to 255 levels, codes beyond; built-in early stopping; a deadline."
+    def __init__(self, task="binary", params=None, seed=0, deadline=None):
+        self.task, self.params, self.seed, self.deadline = task, params, seed, deadline
 
     def _prep(self, X):
         X = X.copy()
@@ -89,7 +91,16 @@ class HGBModel(BaseEstimator):
         cls = HistGradientBoostingRegressor if self.task == "regression" else HistGradientBoostingClassifier
         kw = dict(categorical_features="from_dtype", early_stopping=len(y) >= 100, validation_fraction=0.1,
                   n_iter_no_change=20, max_iter=1000, random_state=self.seed) | (self.params or {})
-        self.model_ = cls(**kw).fit(self._prep(X), y)
+        Xp = self._prep(X)
+        if self.deadline is None: self.model_ = cls(**kw).fit(Xp, y)
+        else:
+            total = kw["max_iter"]
+            model = cls(**(kw | dict(max_iter=min(HGB_BLOCK, total), warm_start=True)))
+            while True:
+                model.fit(Xp, y)
+                if model.n_iter_ < model.max_iter or model.max_iter >= total or time.time() > self.deadline: break
+                model.set_params(max_iter=min(model.max_iter + HGB_BLOCK, total))
+            self.model_ = model.set_params(warm_start=False)
         if self.task != "regression": self.classes_ = self.model_.classes_
         self.n_features_in_ = X.shape[1]
         return self
@@ -183,14 +194,15 @@ def _mlp_space(t, task):
     return dict(hidden_layer_sizes=(w, w // 2), alpha=t.suggest_float("alpha", 1e-6, 1e-1, log=True),
                 learning_rate_init=t.suggest_float("learning_rate_init", 1e-4, 1e-2, log=True))
 
-# %% ../nbs/02_models.ipynb #1e9c96c7
+# %% ../nbs/02_models.ipynb #0088431d
 def _make_lgb(p, task, seed, n_jobs, deadline=None, deterministic=False):
     p = dict(p)     # a configuration may fix the rounds itself (the library defaults: 100 rounds, no early stopping)
     rounds, stop = p.pop("n_estimators", 2000), p.pop("early_stopping_rounds", 50)
     return GBMModel(task, params=p, n_estimators=rounds, early_stopping_rounds=stop, seed=seed, n_jobs=n_jobs,
                     deadline=deadline, deterministic=deterministic)
 
-def _make_hgb(p, task, seed, n_jobs, deadline=None, deterministic=False): return HGBModel(task, params=dict(p), seed=seed)
+def _make_hgb(p, task, seed, n_jobs, deadline=None, deterministic=False):
+    return HGBModel(task, params=dict(p), seed=seed, deadline=None if deterministic else deadline)
 
 def _make_forest(kind):
     def make(p, task, seed, n_jobs, deadline=None, deterministic=False):

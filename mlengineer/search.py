@@ -17,8 +17,8 @@ from .data import Schema
 from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
 
 # %% auto #0
-__all__ = ['AUTO_METRIC', 'DEFAULT_FAMILIES', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'refit_seconds', 'restart_seconds',
-           'refit_reserve', 'SearchResult', 'run_search']
+__all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'refit_seconds',
+           'restart_seconds', 'refit_reserve', 'SearchResult', 'run_search']
 
 # %% ../nbs/03_search.ipynb #be817bf3
 from sklearn import metrics as M
@@ -237,7 +237,9 @@ def _worker_cli():
     sock.connect(addr)
     _worker_main(Connection(sock.detach()), workdir)
 
-# %% ../nbs/03_search.ipynb #f1c2c7ec
+# %% ../nbs/03_search.ipynb #a14f5bee
+PACE = 1.25     # fold i of n may end by 1.25 (i + 1) / n of a trial's time share (its folds take about the same time)
+
 class _Worker:
     "The parent's handle on a worker process: start it, run a trial under hard limits, kill it."
     def __init__(self, workdir, start_timeout=300):
@@ -279,31 +281,44 @@ class _Worker:
         except Exception: pass
         self.kill()
 
-    def run(self, spec: dict, hard_deadline: float|None, memory_mb: float|None, on_fold: Callable, job: str = "trial"):
-        "Run one trial (or a `refit`); returns (status, payload). Kills the process on timeout or memory overrun."
+    def run(self, spec: dict, hard_deadline: float|None, memory_mb: float|None, on_fold: Callable, job: str = "trial",
+            n_folds: int|None = None, pace: float = PACE):
+        """Run one trial (or a `refit`); returns (status, payload). Kills the process on timeout or memory overrun.
+        With `n_folds`, fold i (from 0) must also report by `pace * (i + 1) / n_folds` of the time to `hard_deadline`:
+        a trial whose first folds overrun their part of the share cannot finish in it, and is stopped then."""
         self.conn.send((job, spec))
+        start, done = time.time(), 0
+        def limit():
+            if hard_deadline is None or not n_folds: return hard_deadline
+            return min(hard_deadline, start + (hard_deadline - start) * pace * (done + 1) / n_folds)
+        until = limit()
         while True:
             if self.conn.poll(0.05):
                 try: msg = self.conn.recv()
                 except (EOFError, OSError): return "error", f"the worker process died (exit code {self.proc.poll()})"
-                if msg[0] == "fold": self.conn.send("prune" if on_fold(msg[1], msg[2]) else "go")
+                if msg[0] == "fold":
+                    done += 1; until = limit()
+                    self.conn.send("prune" if on_fold(msg[1], msg[2]) else "go")
                 elif msg[0] == "done": return "ok", msg[1]
                 elif msg[0] == "pruned": return "pruned", msg[1]
                 elif msg[0] == "error": return "error", msg[1]
             elif not self.alive():
                 return "error", f"the worker process died (exit code {self.proc.returncode}; out of memory?)"
-            if hard_deadline is not None and time.time() > hard_deadline:
-                self.kill(); return "timeout", None
+            if until is not None and time.time() > until:
+                self.kill()
+                if until < hard_deadline:
+                    return "timeout", f"fold {done + 1} of {n_folds} not done in {min(1.0, pace * (done + 1) / n_folds):.0%} of the time share"
+                return "timeout", "over the time share"
             if memory_mb is not None and (_rss_mb(self.proc.pid) or 0) > memory_mb:
                 self.kill(); return "memory", None
 
-# %% ../nbs/03_search.ipynb #418b5d13
+# %% ../nbs/03_search.ipynb #b4692641
 class _InlineWorker:
     "Runs trials in this process, with the same interface as `_Worker` (no hard time or memory limit)."
     def __init__(self, workdir):
         with open(Path(workdir) / "data.pkl", "rb") as f: self.X, self.y, self.cfg = pickle.load(f)
         self.workdir = workdir
-    def run(self, spec, hard_deadline, memory_mb, on_fold, job="trial"):
+    def run(self, spec, hard_deadline, memory_mb, on_fold, job="trial", n_folds=None, pace=PACE):
         outer = self
         class _Conn:
             def send(self, msg):
@@ -425,7 +440,7 @@ def _new_study(family, seed):
     return optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=4),
                                pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
 
-# %% ../nbs/03_search.ipynb #bf3f0723
+# %% ../nbs/03_search.ipynb #5ca77fb8
 def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, metric: str = "auto",
                time_budget: float|None = None, deadline: float|None = None, families=None, seed: int = 0, n_jobs: int = 2,
                memory_limit_mb: float|None = None, max_trials: int|None = None, deterministic: bool = False,
@@ -485,7 +500,7 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                 return ot.should_prune()
             if worker is None: worker = start_worker()
             spec = dict(id=t.id, family=fam, params=params, soft_deadline=soft, measure_save=fam not in save_rates)
-            status, payload = worker.run(spec, hard, memory_limit_mb, on_fold)
+            status, payload = worker.run(spec, hard, memory_limit_mb, on_fold, n_folds=len(folds))
             t.status, t.end = status, time.time() - t0
             if status == "ok":
                 t.record(payload)
@@ -493,7 +508,7 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
             elif status == "pruned": t.fold_scores = payload
             elif status == "error": t.error = payload
             else:
-                t.error = f"stopped: {'over the time share' if status == 'timeout' else f'over {memory_limit_mb} MiB'}"
+                t.error = f"stopped: {payload if status == 'timeout' else f'over {memory_limit_mb} MiB'}"
                 worker = None                                   # killed; a new one starts if time allows
             if ot is not None:
                 import optuna
