@@ -15,10 +15,11 @@ Usage:
     python tools/run_tests.py                  # everything
     python tools/run_tests.py nbs/00_data.ipynb 'nbs/reports/*.ipynb'   # only these notebooks
 
-Environment: MLE_TEST_WORKERS (default 2) notebooks run at the same time.
+Environment: MLE_TEST_WORKERS (default 2) notebooks run at the same time. TMPDIR is set to a scratch
+directory for the run (what the notebooks write to temporary directories), removed at the end.
 Plain stdlib only.
 """
-import glob, hashlib, os, subprocess, sys, threading, time
+import glob, hashlib, os, shutil, subprocess, sys, tempfile, threading, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -140,6 +141,15 @@ def select(args):
 
 
 def main(args):
+    # the notebooks' temporary files (bundles, search work directories with their data) go to one directory, removed
+    # at the end, so a run leaves nothing behind in the system's temporary directory
+    scratch = tempfile.mkdtemp(prefix="mle-test-")
+    os.environ["TMPDIR"] = scratch
+    try: return _main(args)
+    finally: shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _main(args):
     t0 = time.time()
     results = []
     if args:

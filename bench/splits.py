@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""The small tables across many splits: how much of a one-split benchmark figure is the split.
+
+On a table of a few hundred rows the test part holds a few dozen (wine: 45), and one row that a model gets
+confidently wrong moves the log-loss more than any difference between good models. `bench/automl.py` splits every
+table once (seed 0); this benchmark splits the two small multiclass tables many times and fits, on each split, the
+same two contenders in the same run:
+
+  mlengineer  AutoML(time_budget=B, seed=0, n_jobs=2).fit(X_train, y_train) on the raw frame
+  lightgbm    LGBMClassifier(n_jobs=2, verbose=-1, random_state=0), otherwise defaults, on bench/automl.py's frame
+
+Datasets and splits: wine (178 rows; seeds 0-9) and penguins (344 rows; seeds 0-4), each split 25% test, stratified,
+with `train_test_split(random_state=seed)`; seed 0 is bench/automl.py's split. Recorded per split: the test log-loss
+of both, the worst single test row of each (its log-loss, that is -log P(true class)), mlengineer's temperature, its
+test log-loss with the same models at temperature 1, and its fit seconds. Per dataset: the mean and median test log-loss, and on how many splits each contender is better.
+
+Usage:  .venv/bin/python bench/splits.py [--budget 30] [--wine 10] [--penguins 5] [--refit auto|yes|no] [--out PATH]
+        (about 6 minutes)
+Writes: bench/results/splits.json
+"""
+from __future__ import annotations
+import argparse, datetime, json, statistics, time, warnings
+from pathlib import Path
+import _common
+import automl as A
+
+OUT = _common.ROOT/"bench"/"results"/"splits.json"
+
+
+def worst_row(y_true, proba, classes) -> float:
+    "The largest single-row log-loss, -log P(true class), clipped as sklearn's log_loss clips."
+    import numpy as np
+    p = np.asarray(proba, float)
+    idx = np.array([list(map(str, classes)).index(str(v)) for v in y_true])
+    eps = np.finfo(p.dtype).eps
+    return float((-np.log(np.clip(p[np.arange(len(idx)), idx], eps, 1 - eps))).max())
+
+
+def one_split(name, spec, df, seed, budget, refit="auto") -> dict:
+    import lightgbm as lgb
+    from sklearn.model_selection import train_test_split
+    from mlengineer.automl import AutoML
+    target, dates = spec[1], spec[4]
+    tr, te = train_test_split(df, test_size=0.25, random_state=seed, stratify=df[target])
+    tr, te = tr.reset_index(drop=True), te.reset_index(drop=True)
+    out = dict(dataset=name, seed=seed, train_rows=len(tr), test_rows=len(te))
+    m = AutoML(time_budget=budget, seed=0, n_jobs=2, refit=refit)
+    t = time.perf_counter(); m.fit(tr.drop(columns=target), tr[target]); fit_s = time.perf_counter() - t
+    p = m.predict_proba(te.drop(columns=target))
+    T = float(m.model_.temperature)
+    m.model_.temperature = 1.0                # the same models without the fitted temperature: what the temperature did
+    p1 = m.predict_proba(te.drop(columns=target))
+    m.model_.temperature = T
+    out["mlengineer"] = dict(test=A.score("multiclass", te[target], p, list(m.classes_)), worst_row=worst_row(te[target], p, m.classes_),
+                             temperature=T, test_at_T1=A.score("multiclass", te[target], p1, list(m.classes_)),
+                             fit_s=fit_s, cv_ensemble=float(m.ensemble_score_))
+    Xtr, Xte = A.preprocess(tr, te, target, dates)
+    g = lgb.LGBMClassifier(n_jobs=2, verbose=-1, random_state=0).fit(Xtr, tr[target])
+    q = g.predict_proba(Xte)
+    out["lightgbm"] = dict(test=A.score("multiclass", te[target], q, list(g.classes_)), worst_row=worst_row(te[target], q, g.classes_))
+    return out
+
+
+def summary(rows: list) -> dict:
+    ml, lg = [r["mlengineer"]["test"] for r in rows], [r["lightgbm"]["test"] for r in rows]
+    t1 = [r["mlengineer"]["test_at_T1"] for r in rows]
+    return dict(splits=len(rows), mean=dict(mlengineer=statistics.fmean(ml), lightgbm=statistics.fmean(lg), mlengineer_at_T1=statistics.fmean(t1)),
+                temperature_helped_on=sum(a < b for a, b in zip(ml, t1)), temperature_hurt_on=sum(a > b for a, b in zip(ml, t1)),
+                median=dict(mlengineer=statistics.median(ml), lightgbm=statistics.median(lg)),
+                better_on=dict(mlengineer=sum(a < b for a, b in zip(ml, lg)), lightgbm=sum(b < a for a, b in zip(ml, lg))),
+                worst_row_max=dict(mlengineer=max(r["mlengineer"]["worst_row"] for r in rows),
+                                   lightgbm=max(r["lightgbm"]["worst_row"] for r in rows)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--budget", type=float, default=30.0)
+    ap.add_argument("--wine", type=int, default=10, help="splits of wine (seeds 0..N-1)")
+    ap.add_argument("--penguins", type=int, default=5, help="splits of penguins (seeds 0..N-1)")
+    ap.add_argument("--refit", default="auto", choices=["auto", "yes", "no"], help="AutoML's refit (as `mle train --refit`)")
+    ap.add_argument("--out", default=str(OUT))
+    a = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    specs, t0, results = A._datasets(), time.time(), {}
+    for name, n in (("wine", a.wine), ("penguins", a.penguins)):
+        df, _, _ = A.load(name, specs[name])
+        rows = []
+        for seed in range(n):
+            r = one_split(name, specs[name], df, seed, a.budget, {"auto": "auto", "yes": True, "no": False}[a.refit])
+            rows.append(r)
+            print(f"[{name} seed {seed}] mlengineer {r['mlengineer']['test']:.4f} (T {r['mlengineer']['temperature']:.2f}; "
+                  f"at T 1 {r['mlengineer']['test_at_T1']:.4f}; "
+                  f"worst row {r['mlengineer']['worst_row']:.2f})  lightgbm {r['lightgbm']['test']:.4f} "
+                  f"(worst row {r['lightgbm']['worst_row']:.2f})", flush=True)
+        results[name] = dict(summary=summary(rows), splits=rows)
+        s = results[name]["summary"]
+        print(f"[{name}] mean test log-loss: mlengineer {s['mean']['mlengineer']:.4f}, lightgbm {s['mean']['lightgbm']:.4f}; "
+              f"better on {s['better_on']['mlengineer']} / {s['better_on']['lightgbm']} of {s['splits']} splits", flush=True)
+    out = dict(benchmark="splits", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), budget_s=a.budget, refit=a.refit,
+               machine=_common.machine(), versions=_common.versions("numpy", "pandas", "sklearn", "lightgbm", "mlengineer"),
+               results=results, wall_seconds=time.time() - t0)
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(out, indent=1))
+    print(f"wrote {a.out} ({out['wall_seconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
