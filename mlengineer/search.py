@@ -17,7 +17,7 @@ from .data import Schema
 from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
 
 # %% auto #0
-__all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'refit_seconds',
+__all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'REPEATS', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'refit_seconds',
            'restart_seconds', 'refit_reserve', 'SearchResult', 'run_search']
 
 # %% ../nbs/03_search.ipynb #be817bf3
@@ -129,7 +129,7 @@ class Trial:
             setattr(self, key, payload.get(key))
         self.score, self.score_std = float(np.mean(self.fold_scores)), float(np.std(self.fold_scores))
 
-# %% ../nbs/03_search.ipynb #42bbefd4
+# %% ../nbs/03_search.ipynb #8d8eace7
 def _rss_mb(pid: int) -> float|None:
     "Resident memory of process `pid` in MiB (Linux /proc), or None where unavailable."
     try:
@@ -186,7 +186,8 @@ def _run_trial(conn, X, y, cfg, spec, workdir):
     covered = ~np.isnan(oof if oof.ndim == 1 else oof[:, 0])
     conn.send(("done", dict(oof=oof, fold_scores=scores, fit_seconds=fit_s, predict_us=lat, batch_us=batch,
                             size_bytes=len(blob) // len(models), model_path=str(path), save_rate=save_rate,
-                            oof_score=metric.score(y[covered], oof[covered]))))
+                            oof_score=metric.score(y[covered], oof[covered]),
+                            n_features=getattr(models[0][-1], "n_features_in_", None))))
 
 def refit_spec(t: Trial, models: list) -> dict:
     """What fitting trial `t`'s configuration on all rows takes: its family and parameters, with boosting fixed to the
@@ -418,21 +419,33 @@ class SearchResult:
                              family_best=self.metric.display(best[t.family]), best=self.metric.display(max(best.values()))))
         return pd.DataFrame(rows)
 
-# %% ../nbs/03_search.ipynb #7e45324d
+# %% ../nbs/03_search.ipynb #ae4027fb
 def _portfolio(families, task, n_rows=None):
     "Round-robin over the families' portfolios: every family's first configuration, then the second ones, ..."
     lists = [[(f, p) for p in FAMILIES[f].portfolio(task, n_rows)] for f in families]
     return [x for rank in range(max(map(len, lists))) for lst in lists if rank < len(lst) for x in [lst[rank]]]
 
-def _pick_family(trials, families, rng):
-    "Tune the leading families most: 60/30/10% among the best three; families that only time out are left out."
+def _pick_family(trials, families, rng, exclude=()):
+    "Tune the leading families most: 60/30/10% among the best three; families that only time out (or `exclude`) are left out."
     best = {}
     for t in trials:
-        if t.status == "ok": best[t.family] = max(best.get(t.family, -np.inf), t.score)
+        if t.status == "ok" and t.family not in exclude: best[t.family] = max(best.get(t.family, -np.inf), t.score)
     ranked = sorted(best, key=lambda f: -best[f])[:3]
     if not ranked: return None
     p = np.array([0.6, 0.3, 0.1][: len(ranked)]); p = p / p.sum()
     return ranked[rng.choice(len(ranked), p=p)]
+
+def _effective(family: str, params: dict, n_features: int|None) -> str|None:
+    """A forest configuration as the forest sees it, for spotting repeats: `max_features` as the number of columns each
+    split draws from `n_features` (scikit-learn's rule), so 0.10 and 0.12 of 13 columns are the same configuration.
+    None for other families, or before the forest's column count is known."""
+    if family not in ("rf", "et") or not n_features: return None
+    mf = params.get("max_features", 1.0)
+    k = (max(1, int(mf * n_features)) if isinstance(mf, float) else max(1, int(np.sqrt(n_features))) if mf == "sqrt"
+         else max(1, int(np.log2(n_features))) if mf == "log2" else n_features if mf is None else int(mf))
+    return json.dumps({**params, "max_features": k}, sort_keys=True, default=str)
+
+REPEATS = 20    # a family whose tuner proposes this many repeats in a row is not tuned further
 
 def _new_study(family, seed):
     import optuna
@@ -440,7 +453,7 @@ def _new_study(family, seed):
     return optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=4),
                                pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
 
-# %% ../nbs/03_search.ipynb #f9bc6574
+# %% ../nbs/03_search.ipynb #beda91a6
 def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, metric: str = "auto",
                time_budget: float|None = None, deadline: float|None = None, families=None, seed: int = 0, n_jobs: int = 2,
                memory_limit_mb: float|None = None, max_trials: int|None = None, deterministic: bool = False,
@@ -472,6 +485,7 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
         say = log or (lambda *a: None)
         queue = _portfolio(fams, task, len(X))
         studies, trials, rng, save_rates = {}, [], np.random.default_rng(seed), {}
+        n_features, seen, repeats, worn = {}, {}, {}, set()      # for repeated forest configurations (`_effective`)
         start_worker = (lambda: _Worker(workdir)) if isolate else (lambda: _InlineWorker(workdir))
         ws = time.time()
         worker = start_worker()
@@ -486,10 +500,20 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                 ot = None
                 if queue: fam, params = queue.pop(0); origin = "portfolio"
                 elif tune:
-                    fam = _pick_family(trials, fams, rng)
+                    fam = _pick_family(trials, fams, rng, exclude=worn)
                     if fam is None: break
                     study = studies.setdefault(fam, _new_study(fam, seed + len(studies)))
                     ot = study.ask(); params = FAMILIES[fam].space(ot, task); origin = "optuna"
+                    key = _effective(fam, params, n_features.get(fam))
+                    if key in seen:                  # run before: the tuner hears the same answer, no time is spent
+                        import optuna
+                        state, score = seen[key]
+                        if state == "ok": study.tell(ot, score)
+                        else: study.tell(ot, state=optuna.trial.TrialState.PRUNED)
+                        repeats[fam] = repeats.get(fam, 0) + 1
+                        if repeats[fam] >= REPEATS: worn.add(fam)
+                        continue
+                    repeats[fam] = 0
                 else: break
                 t = Trial(len(trials), fam, params, origin, start=now - t0)
                 soft = hard = None
@@ -508,7 +532,10 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                 if status == "ok":
                     t.record(payload)
                     t.save_rate = save_rates.setdefault(fam, t.save_rate) if t.save_rate else save_rates.get(fam)
+                    n_features.setdefault(fam, payload.get("n_features"))
                 elif status == "pruned": t.fold_scores = payload
+                key = _effective(fam, params, n_features.get(fam))
+                if key is not None and status in ("ok", "pruned"): seen.setdefault(key, (status, t.score))
                 elif status == "error": t.error = payload
                 else:
                     t.error = f"stopped: {payload if status == 'timeout' else f'over {memory_limit_mb} MiB'}"
