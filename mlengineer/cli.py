@@ -388,7 +388,7 @@ def cmd_registry(a) -> int:
         _show(reg.history(a.name))
     return 0
 
-# %% ../nbs/14_cli.ipynb #4f7e0257
+# %% ../nbs/14_cli.ipynb #0bf84bd2
 def cmd_monitor(a) -> int:
     from mlengineer.reports import run_report
     from mlengineer.bundle import bundle_info
@@ -404,7 +404,7 @@ def cmd_monitor(a) -> int:
     window = int(a.window) if a.window and a.window.isdigit() else a.window
     params = dict(model=a.model, data=a.data, labels=a.labels, time=a.time, window=window, alpha=a.alpha, seed=a.seed)
     cli = ["mle", "monitor", a.model, a.data] + [x for k in ("labels", "time", "window") if getattr(a, k)
-                                                 for x in (f"--{k}", str(getattr(a, k)))] + ["--out-dir", str(out_dir)]
+                                                 for x in (f"--{k}", str(getattr(a, k)))] + (["--out-dir", a.out_dir] if a.out_dir else [])
     verdict = out_dir / "monitor.json"
     html = run_report("monitor", dict(params, verdict_path=str(verdict)), out_dir, seed=a.seed, cli=cli)
     v = json.loads(verdict.read_text())
