@@ -156,7 +156,7 @@ class _Estimator:
         r = self.booster.rows(X)
         return r if r.ndim == 2 else np.vstack((1.0 - r, r)).transpose()
 
-# %% ../nbs/10_fastpath.ipynb #aba598f6
+# %% ../nbs/10_fastpath.ipynb #20f1ca85
 class _NotCompilable(Exception): "A member or fold model has no compiled form (the reason is the message)."
 
 _UNSEEN = "\x00mlengineer-unseen\x00"      # a key no training table can hold: what an encoder does with unseen values
@@ -424,7 +424,7 @@ class _Compiled:
             if len(names) != bst.num_feature(): raise _NotCompilable("its feature columns do not line up with the LightGBM model's")
             cats = bst.pandas_categorical or []
             self.booster = _Booster(bst, model.best_iteration_, len(names))
-            self.est, self.classes = _Estimator(self.booster, getattr(model, "classes_", None)), getattr(model, "classes_", None)
+            self.est = _Estimator(self.booster, getattr(model, "classes_", None))
         elif isinstance(model, HGBModel):
             est, cats, self.order = _hgb(model, prep, names)
             self.est = _OneRow(est, _HGBTrees(est), raw=True)
