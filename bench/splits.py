@@ -14,7 +14,8 @@ with `train_test_split(random_state=seed)`; seed 0 is bench/automl.py's split. R
 of both, the worst single test row of each (its log-loss, that is -log P(true class)), mlengineer's temperature, its
 test log-loss with the same models at temperature 1, and its fit seconds. Per dataset: the mean and median test log-loss, and on how many splits each contender is better.
 
-Usage:  .venv/bin/python bench/splits.py [--budget 30] [--wine 10] [--penguins 5] [--refit auto|yes|no] [--out PATH]
+Usage:  .venv/bin/python bench/splits.py [--budget 30] [--wine 10] [--penguins 5] [--refit auto|yes|no]
+                                         [--n-splits auto|N] [--out PATH]
         (about 6 minutes)
 Writes: bench/results/splits.json
 """
@@ -36,7 +37,7 @@ def worst_row(y_true, proba, classes) -> float:
     return float((-np.log(np.clip(p[np.arange(len(idx)), idx], eps, 1 - eps))).max())
 
 
-def one_split(name, spec, df, seed, budget, refit="auto") -> dict:
+def one_split(name, spec, df, seed, budget, refit="auto", n_splits="auto") -> dict:
     import lightgbm as lgb
     from sklearn.model_selection import train_test_split
     from mlengineer.automl import AutoML
@@ -44,7 +45,7 @@ def one_split(name, spec, df, seed, budget, refit="auto") -> dict:
     tr, te = train_test_split(df, test_size=0.25, random_state=seed, stratify=df[target])
     tr, te = tr.reset_index(drop=True), te.reset_index(drop=True)
     out = dict(dataset=name, seed=seed, train_rows=len(tr), test_rows=len(te))
-    m = AutoML(time_budget=budget, seed=0, n_jobs=2, refit=refit)
+    m = AutoML(time_budget=budget, seed=0, n_jobs=2, refit=refit, n_splits=n_splits)
     t = time.perf_counter(); m.fit(tr.drop(columns=target), tr[target]); fit_s = time.perf_counter() - t
     p = m.predict_proba(te.drop(columns=target))
     T = float(m.model_.temperature)
@@ -78,6 +79,7 @@ def main():
     ap.add_argument("--wine", type=int, default=10, help="splits of wine (seeds 0..N-1)")
     ap.add_argument("--penguins", type=int, default=5, help="splits of penguins (seeds 0..N-1)")
     ap.add_argument("--refit", default="auto", choices=["auto", "yes", "no"], help="AutoML's refit (as `mle train --refit`)")
+    ap.add_argument("--n-splits", default="auto", help="AutoML's n_splits: 'auto' or a number of folds")
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
@@ -86,7 +88,8 @@ def main():
         df, _, _ = A.load(name, specs[name])
         rows = []
         for seed in range(n):
-            r = one_split(name, specs[name], df, seed, a.budget, {"auto": "auto", "yes": True, "no": False}[a.refit])
+            r = one_split(name, specs[name], df, seed, a.budget, {"auto": "auto", "yes": True, "no": False}[a.refit],
+                          a.n_splits if a.n_splits == "auto" else int(a.n_splits))
             rows.append(r)
             print(f"[{name} seed {seed}] mlengineer {r['mlengineer']['test']:.4f} (T {r['mlengineer']['temperature']:.2f}; "
                   f"at T 1 {r['mlengineer']['test_at_T1']:.4f}; "
@@ -96,7 +99,7 @@ def main():
         s = results[name]["summary"]
         print(f"[{name}] mean test log-loss: mlengineer {s['mean']['mlengineer']:.4f}, lightgbm {s['mean']['lightgbm']:.4f}; "
               f"better on {s['better_on']['mlengineer']} / {s['better_on']['lightgbm']} of {s['splits']} splits", flush=True)
-    out = dict(benchmark="splits", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), budget_s=a.budget, refit=a.refit,
+    out = dict(benchmark="splits", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), budget_s=a.budget, refit=a.refit, n_splits=a.n_splits,
                machine=_common.machine(), versions=_common.versions("numpy", "pandas", "sklearn", "lightgbm", "mlengineer"),
                results=results, wall_seconds=time.time() - t0)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

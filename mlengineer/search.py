@@ -453,7 +453,7 @@ def _new_study(family, seed):
     return optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=4),
                                pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
 
-# %% ../nbs/03_search.ipynb #beda91a6
+# %% ../nbs/03_search.ipynb #2e058342
 def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, metric: str = "auto",
                time_budget: float|None = None, deadline: float|None = None, families=None, seed: int = 0, n_jobs: int = 2,
                memory_limit_mb: float|None = None, max_trials: int|None = None, deterministic: bool = False,
@@ -534,12 +534,12 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                     t.save_rate = save_rates.setdefault(fam, t.save_rate) if t.save_rate else save_rates.get(fam)
                     n_features.setdefault(fam, payload.get("n_features"))
                 elif status == "pruned": t.fold_scores = payload
-                key = _effective(fam, params, n_features.get(fam))
-                if key is not None and status in ("ok", "pruned"): seen.setdefault(key, (status, t.score))
                 elif status == "error": t.error = payload
                 else:
                     t.error = f"stopped: {payload if status == 'timeout' else f'over {memory_limit_mb} MiB'}"
                     worker = None                                   # killed; a new one starts if time allows
+                key = _effective(fam, params, n_features.get(fam))
+                if key is not None and status in ("ok", "pruned"): seen.setdefault(key, (status, t.score))
                 if ot is not None:
                     import optuna
                     if status == "ok": studies[fam].tell(ot, t.score)
