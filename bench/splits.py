@@ -85,6 +85,7 @@ def main():
     warnings.filterwarnings("ignore")
     specs, t0, results = A._datasets(), time.time(), {}
     for name, n in (("wine", a.wine), ("penguins", a.penguins)):
+        if n < 1: continue
         df, _, _ = A.load(name, specs[name])
         rows = []
         for seed in range(n):

@@ -19,9 +19,9 @@ from .models import FAMILIES
 from .ensemble import greedy_ensemble, blend, BaggedModel, EnsembleModel, fit_temperature, temper
 
 # %% auto #0
-__all__ = ['frame_sha256', 'check_input', 'AutoML']
+__all__ = ['SMALL_ROWS', 'frame_sha256', 'check_input', 'AutoML']
 
-# %% ../nbs/05_automl.ipynb #63d09f4a
+# %% ../nbs/05_automl.ipynb #1f1045bb
 def frame_sha256(df: pd.DataFrame) -> str:
     "A fingerprint of a table's content (values, column names and order)."
     h = hashlib.sha256(json.dumps([str(c) for c in df.columns]).encode())
@@ -35,7 +35,16 @@ def _versions() -> dict:
         except metadata.PackageNotFoundError: out[lib] = None
     return out
 
-def _auto_splits(n: int) -> int: return 5 if n <= 50_000 else 3 if n <= 200_000 else 2
+SMALL_ROWS = 1000   # below this many rows, ten folds (`_auto_splits`)
+
+def _auto_splits(n: int, smallest_class: int|None = None, grouped: bool = False) -> int:
+    """The number of folds for `n_splits="auto"`: ten below SMALL_ROWS rows, five up to 50,000, three up to 200,000, then
+    two. On a small table a fold model trained on four fifths of it is noticeably weaker than the model deployed, and
+    the search then prefers what copes with less data; a trial there takes a second or less, so ten folds cost little
+    (wine, 133 rows, 60 s: test log-loss 0.0089 with five folds, 0.0025 with ten). Ten only when every class has ten
+    rows (else stratification fails) and the folds are not by group or time; then five."""
+    if n < SMALL_ROWS and not grouped and (smallest_class is None or smallest_class >= 10): return 10
+    return 5 if n <= 50_000 else 3 if n <= 200_000 else 2
 
 # %% ../nbs/05_automl.ipynb #d0c3d49b
 def _as_array(X, ensure_min_samples=1):
@@ -66,7 +75,7 @@ def check_input(X, schema: Schema) -> pd.DataFrame:
         elif role == "numeric" and pd.api.types.is_bool_dtype(X[c]): fixes[c] = X[c].astype(float)
     return X.assign(**fixes) if fixes else X
 
-# %% ../nbs/05_automl.ipynb #c60f512a
+# %% ../nbs/05_automl.ipynb #f1ae617c
 class AutoML(BaseEstimator):
     "Search model families under a hard time budget, ensemble them, and predict; scikit-learn compatible."
     def __init__(self, target=None, task="auto", metric="auto", time_budget=60, seed=0, families=None, n_splits="auto",
@@ -106,7 +115,9 @@ class AutoML(BaseEstimator):
         else:
             # labels as they appear; codes in the order of schema.classes
             y_enc = pd.Categorical(yv.to_numpy(), categories=schema.classes).codes.astype(int)
-        n_splits = _auto_splits(len(data)) if self.n_splits == "auto" else int(self.n_splits)
+        smallest = None if schema.task == "regression" else int(np.bincount(y_enc[y_enc >= 0]).min())
+        n_splits = (_auto_splits(len(data), smallest, grouped=self.group is not None or self.time is not None)
+                    if self.n_splits == "auto" else int(self.n_splits))
         fold_kw = dict(n_splits=n_splits, group=self.group, time=self.time, task=schema.task, seed=self.seed)
         try: folds = cv_folds(data, target, strategy=self.split, **fold_kw)
         except SplitError as e:

@@ -419,13 +419,13 @@ class SearchResult:
                              family_best=self.metric.display(best[t.family]), best=self.metric.display(max(best.values()))))
         return pd.DataFrame(rows)
 
-# %% ../nbs/03_search.ipynb #ae4027fb
+# %% ../nbs/03_search.ipynb #e0e4e8fe
 def _portfolio(families, task, n_rows=None):
     "Round-robin over the families' portfolios: every family's first configuration, then the second ones, ..."
     lists = [[(f, p) for p in FAMILIES[f].portfolio(task, n_rows)] for f in families]
     return [x for rank in range(max(map(len, lists))) for lst in lists if rank < len(lst) for x in [lst[rank]]]
 
-def _pick_family(trials, families, rng, exclude=()):
+def _pick_family(trials, rng, exclude=()):
     "Tune the leading families most: 60/30/10% among the best three; families that only time out (or `exclude`) are left out."
     best = {}
     for t in trials:
@@ -435,16 +435,6 @@ def _pick_family(trials, families, rng, exclude=()):
     p = np.array([0.6, 0.3, 0.1][: len(ranked)]); p = p / p.sum()
     return ranked[rng.choice(len(ranked), p=p)]
 
-def _effective(family: str, params: dict, n_features: int|None) -> str|None:
-    """A forest configuration as the forest sees it, for spotting repeats: `max_features` as the number of columns each
-    split draws from `n_features` (scikit-learn's rule), so 0.10 and 0.12 of 13 columns are the same configuration.
-    None for other families, or before the forest's column count is known."""
-    if family not in ("rf", "et") or not n_features: return None
-    mf = params.get("max_features", 1.0)
-    k = (max(1, int(mf * n_features)) if isinstance(mf, float) else max(1, int(np.sqrt(n_features))) if mf == "sqrt"
-         else max(1, int(np.log2(n_features))) if mf == "log2" else n_features if mf is None else int(mf))
-    return json.dumps({**params, "max_features": k}, sort_keys=True, default=str)
-
 REPEATS = 20    # a family whose tuner proposes this many repeats in a row is not tuned further
 
 def _new_study(family, seed):
@@ -453,7 +443,7 @@ def _new_study(family, seed):
     return optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=4),
                                pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
 
-# %% ../nbs/03_search.ipynb #2e058342
+# %% ../nbs/03_search.ipynb #42673657
 def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, metric: str = "auto",
                time_budget: float|None = None, deadline: float|None = None, families=None, seed: int = 0, n_jobs: int = 2,
                memory_limit_mb: float|None = None, max_trials: int|None = None, deterministic: bool = False,
@@ -485,7 +475,7 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
         say = log or (lambda *a: None)
         queue = _portfolio(fams, task, len(X))
         studies, trials, rng, save_rates = {}, [], np.random.default_rng(seed), {}
-        n_features, seen, repeats, worn = {}, {}, {}, set()      # for repeated forest configurations (`_effective`)
+        n_features, seen, repeats, worn = {}, {}, {}, set()      # for repeated configurations (`ModelFamily.key`)
         start_worker = (lambda: _Worker(workdir)) if isolate else (lambda: _InlineWorker(workdir))
         ws = time.time()
         worker = start_worker()
@@ -500,11 +490,11 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                 ot = None
                 if queue: fam, params = queue.pop(0); origin = "portfolio"
                 elif tune:
-                    fam = _pick_family(trials, fams, rng, exclude=worn)
+                    fam = _pick_family(trials, rng, exclude=worn)
                     if fam is None: break
                     study = studies.setdefault(fam, _new_study(fam, seed + len(studies)))
                     ot = study.ask(); params = FAMILIES[fam].space(ot, task); origin = "optuna"
-                    key = _effective(fam, params, n_features.get(fam))
+                    key = FAMILIES[fam].key(params, n_features.get(fam))
                     if key in seen:                  # run before: the tuner hears the same answer, no time is spent
                         import optuna
                         state, score = seen[key]
@@ -538,7 +528,7 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                 else:
                     t.error = f"stopped: {payload if status == 'timeout' else f'over {memory_limit_mb} MiB'}"
                     worker = None                                   # killed; a new one starts if time allows
-                key = _effective(fam, params, n_features.get(fam))
+                key = FAMILIES[fam].key(params, n_features.get(fam))
                 if key is not None and status in ("ok", "pruned"): seen.setdefault(key, (status, t.score))
                 if ot is not None:
                     import optuna
