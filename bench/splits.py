@@ -12,10 +12,10 @@ same two contenders in the same run:
 Datasets and splits: wine (178 rows; seeds 0-9) and penguins (344 rows; seeds 0-4), each split 25% test, stratified,
 with `train_test_split(random_state=seed)`; seed 0 is bench/automl.py's split. Recorded per split: the test log-loss
 of both, the worst single test row of each (its log-loss, that is -log P(true class)), mlengineer's temperature, its
-test log-loss with the same models at temperature 1, and its fit seconds. Per dataset: the mean and median test log-loss, and on how many splits each contender is better.
+test log-loss with the same models at temperature 1, its pooling rule (and both rules' out-of-fold scores), and its fit seconds. Per dataset: the mean and median test log-loss, and on how many splits each contender is better.
 
 Usage:  .venv/bin/python bench/splits.py [--budget 30] [--wine 10] [--penguins 5] [--refit auto|yes|no]
-                                         [--n-splits auto|N] [--out PATH]
+                                         [--n-splits auto|N] [--pool auto|mean|log] [--out PATH]
         (about 6 minutes)
 Writes: bench/results/splits.json
 """
@@ -37,7 +37,7 @@ def worst_row(y_true, proba, classes) -> float:
     return float((-np.log(np.clip(p[np.arange(len(idx)), idx], eps, 1 - eps))).max())
 
 
-def one_split(name, spec, df, seed, budget, refit="auto", n_splits="auto") -> dict:
+def one_split(name, spec, df, seed, budget, refit="auto", n_splits="auto", pool="auto") -> dict:
     import lightgbm as lgb
     from sklearn.model_selection import train_test_split
     from mlengineer.automl import AutoML
@@ -45,7 +45,7 @@ def one_split(name, spec, df, seed, budget, refit="auto", n_splits="auto") -> di
     tr, te = train_test_split(df, test_size=0.25, random_state=seed, stratify=df[target])
     tr, te = tr.reset_index(drop=True), te.reset_index(drop=True)
     out = dict(dataset=name, seed=seed, train_rows=len(tr), test_rows=len(te))
-    m = AutoML(time_budget=budget, seed=0, n_jobs=2, refit=refit, n_splits=n_splits)
+    m = AutoML(time_budget=budget, seed=0, n_jobs=2, refit=refit, n_splits=n_splits, pool=pool)
     t = time.perf_counter(); m.fit(tr.drop(columns=target), tr[target]); fit_s = time.perf_counter() - t
     p = m.predict_proba(te.drop(columns=target))
     T = float(m.model_.temperature)
@@ -54,7 +54,7 @@ def one_split(name, spec, df, seed, budget, refit="auto", n_splits="auto") -> di
     m.model_.temperature = T
     out["mlengineer"] = dict(test=A.score("multiclass", te[target], p, list(m.classes_)), worst_row=worst_row(te[target], p, m.classes_),
                              temperature=T, test_at_T1=A.score("multiclass", te[target], p1, list(m.classes_)),
-                             fit_s=fit_s, cv_ensemble=float(m.ensemble_score_))
+                             fit_s=fit_s, cv_ensemble=float(m.ensemble_score_), pool=m.pool_, pool_scores=m.pool_scores_)
     Xtr, Xte = A.preprocess(tr, te, target, dates)
     g = lgb.LGBMClassifier(n_jobs=2, verbose=-1, random_state=0).fit(Xtr, tr[target])
     q = g.predict_proba(Xte)
@@ -70,7 +70,8 @@ def summary(rows: list) -> dict:
                 median=dict(mlengineer=statistics.median(ml), lightgbm=statistics.median(lg)),
                 better_on=dict(mlengineer=sum(a < b for a, b in zip(ml, lg)), lightgbm=sum(b < a for a, b in zip(ml, lg))),
                 worst_row_max=dict(mlengineer=max(r["mlengineer"]["worst_row"] for r in rows),
-                                   lightgbm=max(r["lightgbm"]["worst_row"] for r in rows)))
+                                   lightgbm=max(r["lightgbm"]["worst_row"] for r in rows)),
+                log_pool_on=sum(r["mlengineer"].get("pool") == "log" for r in rows))
 
 
 def main():
@@ -80,6 +81,7 @@ def main():
     ap.add_argument("--penguins", type=int, default=5, help="splits of penguins (seeds 0..N-1)")
     ap.add_argument("--refit", default="auto", choices=["auto", "yes", "no"], help="AutoML's refit (as `mle train --refit`)")
     ap.add_argument("--n-splits", default="auto", help="AutoML's n_splits: 'auto' or a number of folds")
+    ap.add_argument("--pool", default="auto", choices=["auto", "mean", "log"], help="AutoML's pool (the ensemble's pooling rule)")
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
@@ -90,9 +92,10 @@ def main():
         rows = []
         for seed in range(n):
             r = one_split(name, specs[name], df, seed, a.budget, {"auto": "auto", "yes": True, "no": False}[a.refit],
-                          a.n_splits if a.n_splits == "auto" else int(a.n_splits))
+                          a.n_splits if a.n_splits == "auto" else int(a.n_splits), a.pool)
             rows.append(r)
-            print(f"[{name} seed {seed}] mlengineer {r['mlengineer']['test']:.4f} (T {r['mlengineer']['temperature']:.2f}; "
+            print(f"[{name} seed {seed}] mlengineer {r['mlengineer']['test']:.4f} ({r['mlengineer']['pool']} pool; "
+                  f"T {r['mlengineer']['temperature']:.2f}; "
                   f"at T 1 {r['mlengineer']['test_at_T1']:.4f}; "
                   f"worst row {r['mlengineer']['worst_row']:.2f})  lightgbm {r['lightgbm']['test']:.4f} "
                   f"(worst row {r['lightgbm']['worst_row']:.2f})", flush=True)
@@ -100,7 +103,7 @@ def main():
         s = results[name]["summary"]
         print(f"[{name}] mean test log-loss: mlengineer {s['mean']['mlengineer']:.4f}, lightgbm {s['mean']['lightgbm']:.4f}; "
               f"better on {s['better_on']['mlengineer']} / {s['better_on']['lightgbm']} of {s['splits']} splits", flush=True)
-    out = dict(benchmark="splits", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), budget_s=a.budget, refit=a.refit, n_splits=a.n_splits,
+    out = dict(benchmark="splits", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), budget_s=a.budget, refit=a.refit, n_splits=a.n_splits, pool=a.pool,
                machine=_common.machine(), versions=_common.versions("numpy", "pandas", "sklearn", "lightgbm", "mlengineer"),
                results=results, wall_seconds=time.time() - t0)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

@@ -392,8 +392,8 @@ def _domain_classifier(automl, ref: pd.DataFrame, cur: pd.DataFrame, alpha: floa
     top = gain.sort_values(ascending=False, kind="stable").rename("share").rename_axis("column").reset_index()
     return DomainClassifier(auc, p, threshold, cache[("null_auc", seed)], bool(p <= alpha), top, len(ref), len(cur))
 
-# %% ../nbs/11_drift.ipynb #28018b55
-from .ensemble import BaggedModel, blend
+# %% ../nbs/11_drift.ipynb #666afefb
+from .ensemble import BaggedModel, combine
 from .models import predict_pred
 
 def _window_predictions(automl, X: pd.DataFrame, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
@@ -408,8 +408,8 @@ def _window_predictions(automl, X: pd.DataFrame, seed: int = 0) -> tuple[np.ndar
     K = ks.pop()
     fold, rows = np.random.default_rng([seed, len(X)]).integers(K, size=len(X)), np.arange(len(X))
     each = [np.stack([predict_pred(f, X, task, m.k) for f in m.models]) for m in members]     # (K, n[, k]) per member
-    matched = blend([P[fold, rows] for P in each], em.weights)
-    served = blend([P.mean(0) for P in each], em.weights)
+    matched = combine([P[fold, rows] for P in each], em.weights, em.pool)
+    served = combine([P.mean(0) for P in each], em.weights, em.pool)
     return matched, served, "fold-matched (out-of-fold-like)"
 
 # %% ../nbs/11_drift.ipynb #640db298

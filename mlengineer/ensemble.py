@@ -12,8 +12,8 @@ import pandas as pd
 from .errors import ConfigError, ColumnNotFoundError, suggest
 
 # %% auto #0
-__all__ = ['blend', 'greedy_ensemble', 'DistilledModel', 'distill', 'pareto_front', 'BaggedModel', 'temper', 'fit_temperature',
-           'EnsembleModel']
+__all__ = ['POOLS', 'blend', 'to_scores', 'from_scores', 'combine', 'greedy_ensemble', 'DistilledModel', 'distill',
+           'pareto_front', 'BaggedModel', 'temper', 'fit_temperature', 'EnsembleModel']
 
 # %% ../nbs/04_ensemble.ipynb #5fbc8496
 def _check_preds(preds, y=None) -> np.ndarray:
@@ -58,6 +58,39 @@ def blend(preds, weights) -> np.ndarray:
     keep = w > 0
     return np.tensordot(w[keep], P[keep], axes=1)
 
+# %% ../nbs/04_ensemble.ipynb #27421906
+POOLS = ("mean", "log")
+
+def _pool_task(P: np.ndarray) -> str:
+    "binary or multiclass, from stacked probabilities (m, n[, k]); ConfigError when they are not probabilities."
+    if P.ndim == 3: return "multiclass"
+    if (P < 0).any() or (P > 1).any():
+        raise ConfigError("pool='log' averages the log-odds of probabilities, but the predictions have values outside "
+                          "[0, 1] (regression values?): use pool='mean' for them.")
+    return "binary"
+
+def to_scores(P, task: str) -> np.ndarray:
+    "Probabilities to the scale log pooling averages: log-odds of P(class 1) (binary), log-probabilities (multiclass)."
+    if task == "binary":
+        p = np.clip(np.asarray(P, dtype=float), 1e-15, 1 - 1e-15)
+        return np.log(p) - np.log1p(-p)
+    return np.log(np.clip(np.asarray(P, dtype=float), 1e-15, 1.0))
+
+def from_scores(Z, task: str) -> np.ndarray:
+    "The inverse of `to_scores`: the sigmoid (binary), the softmax over the last axis (multiclass)."
+    from scipy.special import expit, softmax
+    return expit(Z) if task == "binary" else softmax(Z, axis=-1)
+
+def combine(preds, weights, pool: str = "mean") -> np.ndarray:
+    """Pool `preds` with `weights`: `mean` is `blend` (the weighted average); `log` the weighted average of log-odds
+    (binary) or log-probabilities (multiclass) mapped back to probabilities, the normalised weighted geometric mean."""
+    if pool not in POOLS: raise ConfigError(f"pool must be one of {POOLS}; got {pool!r}.")
+    w = np.asarray(weights, dtype=float)
+    if pool == "mean" or (w > 0).sum() == 1: return blend(preds, w)
+    P = _check_preds(preds)
+    task = _pool_task(P)
+    return from_scores(blend(to_scores(P, task), w), task)
+
 # %% ../nbs/04_ensemble.ipynb #bbb5489d
 def _score(score, y, pred) -> float:
     "score(y, pred) as a float, with NaN (e.g. an undefined metric) counted as the worst score."
@@ -84,13 +117,18 @@ def _greedy_once(P, y, score, members, max_size, init):
     counts = np.bincount(picks[:n_init + best], minlength=len(P)).astype(float)
     return counts / counts.sum(), traj
 
-# %% ../nbs/04_ensemble.ipynb #2b0f1c00
+# %% ../nbs/04_ensemble.ipynb #79692cb8
 def greedy_ensemble(preds, y, score, *, max_size: int = 50, init: int = 1, seed: int = 0,
-                    bags: int = 1, bag_fraction: float = 0.5) -> tuple[np.ndarray, list[float]]:
-    "Caruana et al. (2004) ensemble selection with replacement: (weights, one per model, >= 0, summing to 1; trajectory)."
+                    bags: int = 1, bag_fraction: float = 0.5, pool: str = "mean") -> tuple[np.ndarray, list[float]]:
+    """Caruana et al. (2004) ensemble selection with replacement: (weights, one per model, >= 0, summing to 1; trajectory).
+    The blends it scores are `combine(preds, weights, pool)`."""
     y = np.asarray(y)
     P = _check_preds(preds, y)
     if not callable(score): raise ConfigError(f"`score` must be a callable score(y, pred) -> float; got {score!r}.")
+    if pool not in POOLS: raise ConfigError(f"pool must be one of {POOLS}; got {pool!r}.")
+    if pool == "log":                   # select on the log scale: every average there is a log-pooled blend
+        task = _pool_task(P)
+        P, score = to_scores(P, task), (lambda y, z, s=score: s(y, from_scores(z, task)))
     for name, v in [("max_size", max_size), ("init", init), ("bags", bags)]:
         if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
             raise ConfigError(f"{name} must be an integer >= 1; got {v!r}.")
@@ -186,7 +224,7 @@ def pareto_front(table, maximize=(), minimize=()) -> np.ndarray:
         mask[i] = not ((M >= M[i]).all(axis=1) & (M > M[i]).any(axis=1)).any()
     return mask
 
-# %% ../nbs/04_ensemble.ipynb #593a72d9
+# %% ../nbs/04_ensemble.ipynb #77f9f131
 class BaggedModel:
     "The fold models of one configuration; predicts the average of their predictions."
     def __init__(self, models: list, task: str, k: int|None = None, name: str = ""):
@@ -228,13 +266,16 @@ def fit_temperature(oof, y, task: str, bounds: tuple = (0.5, 2.0)) -> tuple:
     return (T, before, after) if after < before * 0.999 else (1.0, before, before)
 
 class EnsembleModel:
-    "Weighted blend of members that each have `predict_pred`, through an optional temperature (`temper`)."
-    temperature = 1.0
-    def __init__(self, members: list, weights, task: str, k: int|None = None, temperature: float = 1.0):
+    "Members that each have `predict_pred`, pooled with weights (`combine`: `mean` or `log`), through an optional temperature (`temper`)."
+    temperature, pool = 1.0, "mean"           # the defaults of bundles written before either existed
+    def __init__(self, members: list, weights, task: str, k: int|None = None, temperature: float = 1.0, pool: str = "mean"):
         self.members, self.weights, self.task, self.k = list(members), np.asarray(weights, dtype=float), task, k
         self.temperature = float(temperature)
         if len(self.members) != len(self.weights) or not len(self.members):
             raise ConfigError(f"An ensemble needs one weight per member (got {len(self.members)} members, {len(self.weights)} weights).")
+        if pool not in POOLS or (pool == "log" and task == "regression"):
+            raise ConfigError(f"pool must be one of {POOLS} ('mean' for regression); got {pool!r} for {task}.")
+        self.pool = pool
 
     def predict_pred(self, X) -> np.ndarray:
-        return temper(blend([m.predict_pred(X) for m in self.members], self.weights), self.temperature, self.task)
+        return temper(combine([m.predict_pred(X) for m in self.members], self.weights, self.pool), self.temperature, self.task)
