@@ -18,7 +18,7 @@ from . import __version__
 __all__ = ['cmd_data', 'cmd_evaluate', 'cmd_report', 'cmd_train', 'cmd_split', 'cmd_predict', 'cmd_serve', 'cmd_registry',
            'cmd_monitor', 'cmd_monitor_labels', 'cmd_retrain', 'main']
 
-# %% ../nbs/14_cli.ipynb #06f0cbc8
+# %% ../nbs/14_cli.ipynb #3d83b338
 def _add_data_args(p: argparse.ArgumentParser):
     p.add_argument("data", help="the table: a .csv, .csv.gz or .parquet file")
     p.add_argument("--target", help="the column to predict")
@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                    "the cross-validated score is no worse (backward elimination, within a quarter of the budget)")
     t.add_argument("--refit", choices=["auto", "yes", "no"], default="auto", help="refit the chosen models on all rows "
                    "inside the budget (auto: forests always, all models from 100,000 rows up) or keep their fold models")
+    t.add_argument("--pool", choices=["auto", "mean", "log"], default="auto", help="how the ensemble pools class "
+                   "probabilities: mean averages them, log averages their log-odds; auto selects the ensemble under both "
+                   "and keeps the better out of fold (regression always averages)")
     t.add_argument("--report", action="store_true", help="also write the training report to reports/<stem>/train.html")
     t.add_argument("--report-dir", help="folder of the training report (default: reports/<data file stem>)")
     t.add_argument("--quiet", action="store_true", help="do not print the search progress")
@@ -283,7 +286,7 @@ def cmd_report(a) -> int:
     print(f"wrote {html}")
     return 0
 
-# %% ../nbs/14_cli.ipynb #823fbd3a
+# %% ../nbs/14_cli.ipynb #226cb65c
 def cmd_train(a) -> int:
     from mlengineer.data import load_table
     from mlengineer.automl import AutoML
@@ -296,14 +299,15 @@ def cmd_train(a) -> int:
                  families=a.families.split(",") if a.families else None, split=a.split, group=a.group, time=a.time_col,
                  deterministic=a.deterministic, max_trials=a.max_trials, max_latency_us=a.max_latency_us,
                  max_size_bytes=a.max_size_bytes, distill=a.distill, refit={"yes": True, "no": False}.get(a.refit, "auto"),
-                 select_features=a.select_features,
+                 select_features=a.select_features, pool=a.pool,
                  verbose=not a.quiet)
     aml.fit(df)
     aml.save(out)
     lb = aml.leaderboard_
     with pd.option_context("display.width", 160, "display.max_colwidth", 40):
         print(lb[lb.status == "ok"].head(10)[["model", "weight", "score", "score_std", "fit_seconds", "predict_us"]].to_string(index=False))
-    print(f"{aml.metric_} (cross-validated): ensemble {aml.ensemble_score_:.5f}, best single model {aml.best_single_:.5f}; "
+    pooled = "" if aml.task_ == "regression" else f" ({'log-odds' if aml.pool_ == 'log' else 'probabilities'} averaged)"
+    print(f"{aml.metric_} (cross-validated): ensemble {aml.ensemble_score_:.5f}{pooled}, best single model {aml.best_single_:.5f}; "
           f"{len(lb)} trials in {aml.search_seconds_:.1f}s")
     if d := aml.distill_:
         if "student" in d:
