@@ -269,7 +269,7 @@ def main():
     t0 = time.perf_counter()
     vers = versions()      # at the start: the code under test is the code of this moment (workers re-import it)
     print(f"{len(names)} datasets, budget {B:g} s, contenders {', '.join(CONTENDERS)} (order rotated per dataset)"
-          + ("" if a.no_cli else f"; + `mle train` on bundled files"), flush=True)
+          + ("" if a.no_cli else f"; + `mle train` on every dataset"), flush=True)
 
     results, skipped = [], []
     partial = Path(a.out).with_suffix(".partial.json")
