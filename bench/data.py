@@ -21,7 +21,7 @@ Writes: bench/results/data.json
 Plain Python: argparse, time.perf_counter, statistics.median.
 """
 from __future__ import annotations
-import argparse, datetime, gc, gzip, json, os, platform, resource, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, datetime, gc, gzip, json, resource, shutil, statistics, subprocess, sys, tempfile, time
 import _common
 from pathlib import Path
 

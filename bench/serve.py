@@ -19,7 +19,7 @@ Usage:  .venv/bin/python bench/serve.py [--rate 200] [--duration 60] [--calls 20
 Writes: bench/results/serve.json
 """
 from __future__ import annotations
-import argparse, asyncio, datetime, json, os, resource, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, asyncio, datetime, json, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import _common

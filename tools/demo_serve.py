@@ -4,7 +4,7 @@
 Usage: demo_serve.py MODEL_REF HELD_OUT_CSV [--registry DIR] [--n 5]
 MODEL_REF is a bundle directory or NAME[@ALIAS] of a registry model.
 """
-import argparse, json, os, signal, socket, subprocess, sys, time
+import argparse, json, signal, socket, subprocess, sys, time
 from pathlib import Path
 import httpx, pandas as pd
 
