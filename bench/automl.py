@@ -193,8 +193,8 @@ def run_contender(kind, task, target, tr, te, base, hgbf, budget, seed=0):
         row = Xte.iloc[[0]]
     test = score(task, yte, pred, classes)
     lat = latency(m.predict, row)
-    if kind == "mlengineer":          # the deployment path: mlengineer.fastpath on the same row, as a record
-        from mlengineer.fastpath import compile_fast
+    if kind == "mlengineer":          # the deployment path: mlengineer.deploy.fastpath on the same row, as a record
+        from mlengineer.deploy.fastpath import compile_fast
         fast, rec = compile_fast(m), json.loads(row.to_json(orient="records", double_precision=15))[0]
         info.update(predict_1row_fast_ms=latency(fast.predict_row, rec) * 1e3, fast_fallback=list(fast.fallback_))
     out = dict(test=test, fit_s=fit_s, predict_1row_ms=lat * 1e3, **info)
@@ -373,7 +373,7 @@ def main():
                       "mle_minus_lgbm.diff > 0 means mlengineer beat LightGBM defaults on the test part",
                       "fit_s is time.perf_counter around fit; overrun_s = fit_s - budget",
                       "predict_1row_ms: median of 50 predict calls on one row as a DataFrame (raw for mlengineer, preprocessed for the rest)",
-                      "predict_1row_fast_ms (mlengineer): the same row as a record through mlengineer.fastpath (members it cannot compile run the normal path: fast_fallback)",
+                      "predict_1row_fast_ms (mlengineer): the same row as a record through mlengineer.deploy.fastpath (members it cannot compile run the normal path: fast_fallback)",
                       "mle_train.wall_s: the whole `mle train` subprocess (Python start-up, imports, loading, search, saving)",
                       "other processes may have shared the 2 CPUs during the run; see machine.loadavg_start"])
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)

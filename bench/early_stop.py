@@ -27,7 +27,7 @@ def main():
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     from mlengineer.data import infer_schema, cv_folds
-    from mlengineer.models import make_pipeline, predict_pred, _lgb_portfolio
+    from mlengineer.engine.models import make_pipeline, predict_pred, _lgb_portfolio
     from sklearn.metrics import mean_squared_error, roc_auc_score, log_loss
     specs, t0, rows = A._datasets(), time.time(), []
     for name in a.datasets.split(","):

@@ -6,7 +6,7 @@ data/flights.parquet: 327,346 labelled rows, the largest bundled dataset; target
 dep_time, dep_delay, air_time dropped), saved as a bundle, then measured three ways in the same run:
 
 1. In-process single-row latency, p50/p99 over N calls on rows drawn from the data: the raw LightGBM boosters of the
-   model on an already-preprocessed numpy row (the floor), the fast path (mlengineer.fastpath: a dict straight to the
+   model on an already-preprocessed numpy row (the floor), the fast path (mlengineer.deploy.fastpath: a dict straight to the
    boosters), and the normal path (AutoML.predict on a one-row DataFrame). Ratios to the raw booster.
 2. HTTP: `mle serve BUNDLE` in a subprocess on 127.0.0.1; an open-loop load generator (asyncio + httpx, one request
    scheduled every 1/RATE s whatever the answers do) sends single-record POST /predict bodies from the data for
@@ -68,7 +68,7 @@ def _numpy(prep, X):
 
 def single_row(aml, df, calls: int) -> dict:
     "fastpath.bench_single_row on rows drawn from the data (raw boosters, their C single-row call, fast, normal path)."
-    from mlengineer.fastpath import compile_fast, bench_single_row
+    from mlengineer.deploy.fastpath import compile_fast, bench_single_row
     feats = list(aml.schema_.features)
     rows = df[feats].sample(calls, random_state=1, replace=len(df) < calls).reset_index(drop=True)
     fast = compile_fast(aml)
@@ -129,7 +129,7 @@ def http(bundle: Path, df, rate: float, duration: float) -> dict:
 
 
 def batch(aml, bundle: Path, data: Path, df, work: Path) -> dict:
-    code = (f"import json, resource, sys; from mlengineer.serve import score_file; "
+    code = (f"import json, resource, sys; from mlengineer.deploy.serve import score_file; "
             f"r = score_file({str(bundle)!r}, {str(data)!r}, {str(work / 'scored.parquet')!r}, progress=False); "
             f"r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r, default=str))")
     t = time.perf_counter()

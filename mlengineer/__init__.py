@@ -1,1 +1,39 @@
+"""mlengineer: from a raw table to a deployed, explained, fair, monitored model.
+
+The names below are the public API (`from mlengineer import AutoML, load_table, compile_fast`); each is imported on
+first use, so `import mlengineer` stays cheap. The stages live in subpackages: `engine` (features, models, search,
+ensemble), `assess` (evaluate, explain, fairness), `deploy` (registry, fastpath, predlog, serving) and `monitor`
+(drift, performance, verdict, retrain); `nbs/index.ipynb` has the map."""
 __version__ = "0.0.1"
+
+import importlib
+
+_API = {
+    "MLEngineerError": "errors",
+    "load_table": "data", "infer_schema": "data", "quality_report": "data", "split_holdout": "data",
+    "cv_folds": "data", "Schema": "data",
+    "save_bundle": "bundle", "load_bundle": "bundle", "bundle_info": "bundle",
+    "AutoML": "automl",
+    "evaluate": "assess.evaluate", "best_threshold": "assess.evaluate", "cost_matrix": "assess.evaluate",
+    "tree_shap": "assess.explain", "permutation_importance": "assess.explain",
+    "partial_dependence": "assess.explain", "explain_row": "assess.explain",
+    "group_metrics": "assess.fairness", "audit_model": "assess.fairness", "mitigate_thresholds": "assess.fairness",
+    "Registry": "deploy.registry", "compile_fast": "deploy.fastpath", "PredictionLog": "deploy.predlog",
+    "score_file": "deploy.serve", "make_app": "deploy.serve", "serve": "deploy.serve",
+    "drift_report": "monitor.drift", "performance_report": "monitor.performance", "retrain": "monitor.retrain",
+    "run_report": "reports",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name):
+    if name not in _API:
+        raise AttributeError(f"module 'mlengineer' has no attribute {name!r}")
+    module = importlib.import_module(f".{_API[name]}", __name__)
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_API})

@@ -4,6 +4,7 @@
 1. `nbdev-clean` leaves no diff: every notebook under nbs/ is already clean.
 2. `nbdev-export` leaves no diff: the package matches the notebooks.
    pyflakes finds no undefined name in the package (an import only a test cell made).
+   tools/house_check.py: no module imports another's private name or one from a later notebook.
 3. Every notebook under nbs/ passes `nbdev-test --flags slow` (slow cells included),
    each in its own subprocess, a few at a time.
 
@@ -13,7 +14,7 @@ command again after a failure shows what is left.
 
 Usage:
     python tools/run_tests.py                  # everything
-    python tools/run_tests.py nbs/00_data.ipynb 'nbs/reports/*.ipynb'   # only these notebooks
+    python tools/run_tests.py nbs/01_data.ipynb 'nbs/reports/*.ipynb'   # only these notebooks
 
 Environment: MLE_TEST_WORKERS (default 2) notebooks run at the same time. TMPDIR is set to a scratch
 directory for the run (what the notebooks write to temporary directories), removed at the end.
@@ -28,6 +29,7 @@ NBS = ROOT/"nbs"
 LIB = ROOT/"mlengineer"
 BIN = Path(os.path.dirname(os.path.abspath(sys.executable)))  # the venv's bin dir; do not resolve symlinks
 TAIL = 60
+HOUSE_CHECKS = "private,order"   # tools/house_check.py's checks that the package meets
 _print_lock = threading.Lock()
 
 
@@ -109,6 +111,16 @@ def undefined_names():
     return ok
 
 
+def house_rules(checks):
+    "tools/house_check.py: no private name crosses modules, no import from a later notebook (and the size rules given)."
+    t0 = time.time()
+    r = run([str(BIN/"python"), str(ROOT/"tools"/"house_check.py"), "--only", checks, str(LIB)])
+    ok = r.returncode == 0
+    say(f"{'PASS' if ok else 'FAIL'} house rules: {checks} ({time.time()-t0:.1f}s)")
+    if not ok: say(tail(r.stdout))
+    return ok
+
+
 def test_notebook(nb):
     t0 = time.time()
     cmd = [tool("nbdev-test"), str(nb),  # nbdev 3: the path is positional (`--path` is ambiguous)
@@ -161,6 +173,7 @@ def _main(args):
         results.append(hygiene("nbdev-export leaves no diff", [tool("nbdev-export")],
                                lambda: sorted(LIB.rglob("*.py")) if LIB.exists() else []))
         results.append(undefined_names())
+        results.append(house_rules(HOUSE_CHECKS))
         nbs = notebooks()
     workers = max(1, int(os.environ.get("MLE_TEST_WORKERS", "2")))
     say(f"Testing {len(nbs)} notebook(s), {workers} at a time")

@@ -1,0 +1,1 @@
+"""Assessing a fitted model: metrics and plots, explanations, group fairness."""

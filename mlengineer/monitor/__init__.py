@@ -1,0 +1,1 @@
+"""Monitoring after deployment: data and prediction drift, performance, one verdict per batch, retraining."""
