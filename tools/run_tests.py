@@ -5,6 +5,7 @@
 2. `nbdev-export` leaves no diff: the package matches the notebooks.
    pyflakes finds no undefined name in the package (an import only a test cell made).
    tools/house_check.py: no module imports another's private name or one from a later notebook.
+   tools/readme.py --check: README.md is what nbs/index.ipynb gives (the one home page).
 3. Every notebook under nbs/ passes `nbdev-test --flags slow` (slow cells included),
    each in its own subprocess, a few at a time.
 
@@ -121,6 +122,16 @@ def house_rules(checks):
     return ok
 
 
+def readme_check():
+    "tools/readme.py --check: README.md is what nbs/index.ipynb gives."
+    t0 = time.time()
+    r = run([str(BIN/"python"), str(ROOT/"tools"/"readme.py"), "--check"])
+    ok = r.returncode == 0
+    say(f"{'PASS' if ok else 'FAIL'} README.md is written from nbs/index.ipynb ({time.time()-t0:.1f}s)")
+    if not ok: say(tail(r.stdout))
+    return ok
+
+
 def test_notebook(nb):
     t0 = time.time()
     cmd = [tool("nbdev-test"), str(nb),  # nbdev 3: the path is positional (`--path` is ambiguous)
@@ -174,6 +185,7 @@ def _main(args):
                                lambda: sorted(LIB.rglob("*.py")) if LIB.exists() else []))
         results.append(undefined_names())
         results.append(house_rules(HOUSE_CHECKS))
+        results.append(readme_check())
         nbs = notebooks()
     workers = max(1, int(os.environ.get("MLE_TEST_WORKERS", "2")))
     say(f"Testing {len(nbs)} notebook(s), {workers} at a time")
