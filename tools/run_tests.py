@@ -115,7 +115,7 @@ def undefined_names():
 def house_rules(checks):
     "tools/house_check.py: no private name crosses modules, no import from a later notebook (and the size rules given)."
     t0 = time.time()
-    r = run([str(BIN/"python"), str(ROOT/"tools"/"house_check.py"), "--only", checks, str(LIB)])
+    r = run([str(BIN/"python"), str(ROOT/"tools"/"house_check.py"), "--selftest", "--only", checks, str(LIB)])
     ok = r.returncode == 0
     say(f"{'PASS' if ok else 'FAIL'} house rules: {checks} ({time.time()-t0:.1f}s)")
     if not ok: say(tail(r.stdout))
