@@ -502,22 +502,18 @@ class FastPredictor:
     def __reduce__(self): return (compile_fast, (self.automl,))     # ctypes handles do not pickle: compile again
 
     # -- reading rows ------------------------------------------------------------------------
-    def _missing(self, have) -> InputSchemaError:
-        missing = [c for c in self.features_ if c not in have]
-        return InputSchemaError(f"Input is missing {len(missing)} feature column(s) the model was trained on: "
-                                f"{', '.join(repr(c) for c in missing[:10])}{' ...' if len(missing) > 10 else ''}. "
-                                "Add them (missing values are allowed) and predict again.")
-
     def _parse_row(self, row) -> list:
         if not isinstance(row, (Mapping, pd.Series)):
             raise InputSchemaError(f"A row must be a dict of column -> value (or a one-row DataFrame); got {type(row).__name__}.")
         try: return [f(row[c], c) for f, c in zip(self._parsers, self.features_)]
-        except KeyError: raise self._missing(row) from None
+        except KeyError:
+            require_columns(row.keys(), self.features_)         # names the missing feature(s)
+            raise
 
     def _parse_one(self, X: pd.DataFrame) -> list:
         "A one-row DataFrame, value by value where the value alone gives the column's result."
         if len(X) != 1: raise InputSchemaError(f"A row must be one row; got a DataFrame with {len(X)} rows. Use predict_pred for several.")
-        if any(c not in X.columns for c in self.features_): raise self._missing(X.columns)
+        require_columns(X.columns, self.features_)
         vals = dict(zip(X.columns, X.to_numpy(dtype=object)[0]))     # each column's own Python values
         dtypes, out = X.dtypes, []
         for f, c, r in zip(self._parsers, self.features_, self.roles_):
