@@ -74,7 +74,10 @@ class ReportError(MLEngineerError, RuntimeError):
     "A report could not be generated."
 
 # %% ../nbs/00_errors.ipynb #9affed39
-def suggest(name: str, choices, n: int = 3) -> str:
+def suggest(name: str, # the name that was not found
+            choices, # the names there are
+            n: int = 3, # at most this many suggestions
+           ) -> str:
     "A ' Did you mean ...?' phrase naming the closest of `choices` to `name`, or ''."
     choices = [str(c) for c in choices]
     lower = {c.lower(): c for c in choices}
