@@ -278,7 +278,7 @@ class Registry:
         nums = self._version_numbers(d)
         return ", ".join(map(str, nums)) if nums else "none (register one first)"
 
-# %% ../../nbs/30_registry.ipynb #87f6e34a
+# %% ../../nbs/30_registry.ipynb #afa820ac
 @patch
 def _resolve(self:Registry, name, ref) -> int:
     "The version number `ref` (an int, a string of digits, 'latest' or an alias) names for model `name`."
@@ -323,7 +323,7 @@ def alias(self:Registry,
     "The aliases of model `name`: alias -> version."
     return self._state(self._model_dir(name))[0]
 
-# %% ../../nbs/30_registry.ipynb #0cafdf0e
+# %% ../../nbs/30_registry.ipynb #2288f802
 @patch
 def _stage_bundle(self:Registry, src: Path, stage: Path) -> dict:
     "Copy the verified bundle at `src` into `stage` (listed files only) and verify the copy; its manifest."
@@ -386,7 +386,7 @@ def register(self:Registry,
     finally:
         if stage.exists(): shutil.rmtree(stage, ignore_errors=True)
 
-# %% ../../nbs/30_registry.ipynb #2b2fa083
+# %% ../../nbs/30_registry.ipynb #084747db
 @patch
 def versions(self:Registry,
              name, # the model
@@ -461,7 +461,7 @@ def decisions(self:Registry,
     rows = [{**{c: e.get(c) for c in base}, **e.get("record", {})} for e in events if e["event"] == "decision"]
     return _frame(rows, list(dict.fromkeys(base + [k for r in rows for k in r])), ints=["seq"], nullable=["pid"])
 
-# %% ../../nbs/30_registry.ipynb #907251bd
+# %% ../../nbs/30_registry.ipynb #57419701
 @patch
 def _verified(self:Registry, d: Path, n: int):
     "Refuse to point an alias at a version whose files fail the bundle checks."
@@ -478,8 +478,7 @@ def promote(self:Registry,
             reason: str|None = None, # why, kept in the log
            ) -> dict:
     "Point `alias` of model `name` at `version`; returns the change (from, to, changed, ...)."
-    alias = _check_alias(alias)
-    d = self._model_dir(name)
+    alias, d = _check_alias(alias), self._model_dir(name)
     with self._lock(d):
         n = self._resolve(name, version)
         self._verified(d, n)
@@ -513,8 +512,7 @@ def rollback(self:Registry,
              reason: str|None = None, # why, kept in the log
             ) -> dict:
     "Point `alias` of model `name` back at the version it held before its last promotion (repeatable)."
-    alias = _check_alias(alias)
-    d = self._model_dir(name)
+    alias, d = _check_alias(alias), self._model_dir(name)
     with self._lock(d):
         aliases, events = self._state(d)
         stack = _replay(events)[1].get(alias, [])
