@@ -564,9 +564,9 @@ def _parse_one(self:FastPredictor, X: pd.DataFrame) -> list:
     dtypes, out = X.dtypes, []
     for f, c, r in zip(self._parsers, self.features_, self.roles_):
         dt = dtypes[c]
-        is_text = pd.api.types.is_string_dtype(dt) and dt != object         # a dict's value would not give this dtype:
+        is_text = pd.api.types.is_string_dtype(dt) and dt != object         # a pandas string column, not `object`
         if (r == "numeric" and not (pd.api.types.is_numeric_dtype(dt) or is_text)) or (r == "datetime" and not is_text):
-            out.append(_COLUMN[r](X[c])[0])                                  # the column goes through the helpers
+            out.append(_COLUMN[r](X[c])[0])                                  # a dtype a dict would not give: helpers
         else: out.append(f(vals[c], c))
     return out
 
