@@ -62,11 +62,7 @@ def check_input(X, schema: Schema) -> pd.DataFrame:
                                    f"input (a DataFrame, or a 2-D array with the columns in training order: "
                                    f"{', '.join(map(str, schema.features[:8]))}{' ...' if len(schema.features) > 8 else ''}).")
         X = pd.DataFrame(arr, columns=schema.features).infer_objects()
-    missing = [c for c in schema.features if c not in X.columns]
-    if missing:
-        raise InputSchemaError(f"Input is missing {len(missing)} feature column(s) the model was trained on: "
-                               f"{', '.join(repr(c) for c in missing[:10])}{' ...' if len(missing) > 10 else ''}. "
-                               "Add them (missing values are allowed) and predict again.")
+    require_columns(X.columns, schema.features)
     X = X[schema.features]
     fixes = {}
     for c in schema.features:

@@ -1,4 +1,4 @@
-"""Save fitted models as a directory of safe skops files with a verified manifest, written atomically, and load them back without ever unpickling code.
+"""Fitted models saved as a directory of safe skops files with a verified manifest, loaded without unpickling.
 
 Docs: https://mlengineer.github.io/mlengineer/bundle.html.md"""
 
@@ -32,8 +32,10 @@ def _check_name(name) -> str:
     return name
 
 # %% ../nbs/02_bundle.ipynb #a795fbb7
-def jsonable(x, where: str = "manifest"):
-    "`x` converted to plain JSON types (NumPy scalars/arrays, paths, dates, DataFrames); `ConfigError` naming `where` otherwise."
+def jsonable(x, # the value to convert
+             where: str = "manifest", # where `x` is, for the message ("manifest['cv']")
+            ):
+    "`x` as plain JSON types (NumPy scalars/arrays, paths, dates, DataFrames); `ConfigError` naming `where` otherwise."
     if x is None or isinstance(x, (bool, str)): return x
     if isinstance(x, np.bool_): return bool(x)
     if isinstance(x, (int, np.integer)): return int(x)
@@ -43,18 +45,22 @@ def jsonable(x, where: str = "manifest"):
         for k, v in x.items():
             if isinstance(k, (np.integer, int)) and not isinstance(k, bool): k = str(int(k))
             if not isinstance(k, str):
-                raise ConfigError(f"{where} has a key {k!r} of type {type(k).__name__}; manifest keys must be strings. Convert it with str().")
+                raise ConfigError(f"{where} has a key {k!r} of type {type(k).__name__}; manifest keys must be strings. "
+                                  "Convert it with str().")
             out[k] = jsonable(v, f"{where}[{k!r}]")
         return out
     if isinstance(x, (list, tuple)): return [jsonable(v, f"{where}[{i}]") for i, v in enumerate(x)]
-    if isinstance(x, (set, frozenset)): return [jsonable(v, f"{where}[{i}]") for i, v in enumerate(sorted(x, key=repr))]
+    if isinstance(x, (set, frozenset)):
+        return [jsonable(v, f"{where}[{i}]") for i, v in enumerate(sorted(x, key=repr))]
     if isinstance(x, np.ndarray): return jsonable(x.tolist(), where)
     if isinstance(x, os.PathLike): return os.fspath(x)
     if isinstance(x, (_dt.datetime, _dt.date, _dt.time)): return x.isoformat()
     if isinstance(x, np.datetime64): return str(x)
-    if type(x).__name__ == "DataFrame" and hasattr(x, "to_dict"): return jsonable(x.to_dict(orient="records"), where)
+    if type(x).__name__ == "DataFrame" and hasattr(x, "to_dict"):
+        return jsonable(x.to_dict(orient="records"), where)
     if callable(getattr(x, "to_dict", None)): return jsonable(x.to_dict(), where)
-    raise ConfigError(f"{where} is a {type(x).__module__}.{type(x).__name__}, which cannot be written to manifest.json. "
+    kind = f"{type(x).__module__}.{type(x).__name__}"
+    raise ConfigError(f"{where} is a {kind}, which cannot be written to manifest.json. "
                       "Give plain numbers, strings, lists and dicts (or store the object itself in the bundle).")
 
 # %% ../nbs/02_bundle.ipynb #f29b3e47
@@ -75,7 +81,8 @@ def _type_problem(name: str, loaders=()) -> str|None:
     "Why type `name`, rebuilt by the skops `loaders`, must not be loaded; None if it may."
     if name in _TRUSTED_EXACT: return None
     if not name.startswith(TRUSTED_PREFIXES):
-        return f"its module is not trusted (bundles load types from {', '.join(p + '*' for p in TRUSTED_PREFIXES)} and a few builtins)"
+        prefixes = ", ".join(p + "*" for p in TRUSTED_PREFIXES)
+        return f"its module is not trusted (bundles load types from {prefixes} and a few builtins)"
     parts = name.split(".")
     if any(p.startswith("__") for p in parts): return "it names a dunder attribute"
     if any(p in _DENIED_PARTS for p in parts[:-1]) or parts[-1] in _DENIED_NAMES:
@@ -83,11 +90,13 @@ def _type_problem(name: str, loaders=()) -> str|None:
     module, attr = name.rsplit(".", 1)
     try: obj = getattr(importlib.import_module(module), attr)
     except Exception as e:
-        return f"it cannot be imported here ({type(e).__name__}: {e}); install the library versions the bundle was saved with"
+        return (f"it cannot be imported here ({type(e).__name__}: {e}); "
+                "install the library versions the bundle was saved with")
     if isinstance(obj, type): return None
     if loaders and set(loaders) <= _REFERENCE_LOADERS: return None
     kind = "function" if callable(obj) else type(obj).__name__
-    return f"it is a {kind}, not a class, and the file asks to call it while loading ({', '.join(sorted(loaders)) or 'unknown loader'})"
+    named = ", ".join(sorted(loaders)) or "unknown loader"
+    return f"it is a {kind}, not a class, and the file asks to call it while loading ({named})"
 
 # %% ../nbs/02_bundle.ipynb #8726739a
 def _schema_loaders(schema) -> dict[str, set[str]]:
@@ -114,9 +123,10 @@ def _audit(data: bytes, where: str) -> list[str]:
     bad = [(t, why) for t in needed if (why := _type_problem(t, loaders.get(t, ())))]
     if bad:
         desc = "; ".join(f"'{t}': {why}" for t, why in bad)
-        raise BundleError(f"{where} needs types that bundles do not load, because loading them could run code: {desc}. "
-                          "Only load bundles from a source you trust. If the type is your own, move it into an importable "
-                          "mlengineer module or use a scikit-learn/LightGBM equivalent, then re-save the bundle.")
+        raise BundleError(f"{where} needs types that bundles do not load, because loading them could run "
+                          f"code: {desc}. Only load bundles from a source you trust. If the type is your own, move it "
+                          "into an importable mlengineer module or use a scikit-learn/LightGBM equivalent, "
+                          "then re-save the bundle.")
     return needed
 
 # %% ../nbs/02_bundle.ipynb #fa4ef4d5
@@ -132,7 +142,8 @@ def _versions() -> dict[str, str]:
     return out
 
 # %% ../nbs/02_bundle.ipynb #4ae11a39
-def fsync_dir(d: Path):
+def fsync_dir(d: Path, # the directory a file was renamed in
+             ):
     "Make a rename inside directory `d` durable (no-op where directories cannot be opened, e.g. Windows)."
     try: fd = os.open(d, os.O_RDONLY)
     except OSError: return
@@ -144,15 +155,18 @@ def _siblings(path: Path, kind: str) -> list[Path]:
     "The hidden temporary (`kind='tmp'`) or aside (`kind='old'`) directories of the bundle at `path`."
     if not path.parent.is_dir(): return []
     prefix = f".{path.name}.{kind}-"
-    return sorted(p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.is_dir() and not p.is_symlink())
+    return sorted(p for p in path.parent.iterdir()
+                  if p.name.startswith(prefix) and p.is_dir() and not p.is_symlink())
 
 def _cleanup_stale(path: Path, older_than: float = 3600) -> list[Path]:
-    "Remove temporary and aside directories of the bundle at `path` last modified more than `older_than` seconds ago."
-    now, removed = time.time(), []
+    "Remove temporary and aside directories of the bundle at `path` last modified over `older_than` seconds ago."
+    now = time.time()
+    removed = []
     for p in _siblings(path, "tmp") + _siblings(path, "old"):
         try:
             if now - p.stat().st_mtime >= older_than:
-                shutil.rmtree(p); removed.append(p)
+                shutil.rmtree(p)
+                removed.append(p)
         except OSError: pass
     return removed
 
@@ -161,9 +175,14 @@ _RESERVED = ("format_version", "created_at", "versions", "files")
 
 def _sha256(data: bytes) -> str: return hashlib.sha256(data).hexdigest()
 
-def write_file(p: Path, data: bytes):
+def write_file(p: Path, # the file to write
+               data: bytes, # its content
+              ):
+    "Write `data` to the file `p` and flush it to the disk (fsync) before returning."
     with open(p, "wb") as f:
-        f.write(data); f.flush(); os.fsync(f.fileno())
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
 
 def _check_replaceable(path: Path):
     if path.is_dir() and ((path/"manifest.json").is_file() or not any(path.iterdir())): return
@@ -183,11 +202,7 @@ class _IndexedZip(zipfile.ZipFile):
     def namelist(self): return _Names(self)
 
 def _dumps(obj) -> bytes:
-    """`skops.io.dumps`, without its quadratic cost: skops asks `name in zip_file.namelist()` for every array it writes,
-    and namelist() builds a new list each time, so an ensemble of fold models with ~10,000 tree arrays took 14.7 s
-    where its five models one by one took 0.7 s. This is skops's own `_save` (the same calls, the same bytes) on a zip
-    file of our own class, so nothing is patched and other threads reading zip files are untouched. Should skops's
-    internals move, it falls back to `skops.io.dumps`."""
+    "`skops.io.dumps` without its quadratic cost: skops's own `_save` on a zip file whose name index is a dict."
     try:
         import skops
         from skops.io._utils import SaveContext, get_state
@@ -201,11 +216,17 @@ def _dumps(obj) -> bytes:
         zf.writestr("schema.json", json.dumps(state, indent=2))
     return buffer.getvalue()
 
-def save_bundle(path, objects: dict, manifest: dict|None = None, *, stale_after: float = 3600) -> Path:
-    "Write `objects` (name -> object) as `<name>.skops` files with a verified `manifest.json` into the directory `path`, atomically."
+def save_bundle(path, # the bundle directory to write (absent, empty, or a bundle to replace)
+                objects: dict, # name -> object, each written as `<name>.skops`
+                manifest: dict|None = None, # metadata for manifest.json (plain JSON once converted)
+                *,
+                stale_after: float = 3600, # seconds after which a killed save's leftovers are removed
+               ) -> Path:
+    "Write `objects` as `<name>.skops` files with a verified `manifest.json` into the directory `path`, atomically."
     path = Path(path)
     if not isinstance(objects, dict):
-        raise ConfigError(f"save_bundle needs a dict of name -> object, got {type(objects).__name__}. Pass e.g. {{'model': fitted_pipeline}}.")
+        raise ConfigError(f"save_bundle needs a dict of name -> object, got {type(objects).__name__}. "
+                          "Pass e.g. {'model': fitted_pipeline}.")
     lower = {}
     for name in objects:
         _check_name(name)
@@ -222,9 +243,11 @@ def save_bundle(path, objects: dict, manifest: dict|None = None, *, stale_after:
         fname = f"{name}.skops"
         try: data = _dumps(obj)
         except Exception as e:
-            raise BundleError(f"Object {name!r} ({type(obj).__module__}.{type(obj).__name__}) cannot be written as '{fname}' "
-                              f"with skops ({type(e).__name__}: {str(e)[:200]}). Bundles hold fitted estimators, NumPy arrays and "
-                              "plain Python data: convert DataFrames with .to_numpy() or .to_dict(), or put metadata in the manifest.") from None
+            kind = f"{type(obj).__module__}.{type(obj).__name__}"
+            raise BundleError(f"Object {name!r} ({kind}) cannot be written as '{fname}' with skops "
+                              f"({type(e).__name__}: {str(e)[:200]}). Bundles hold fitted estimators, NumPy arrays and "
+                              "plain Python data: convert DataFrames with .to_numpy() or .to_dict(), "
+                              "or put metadata in the manifest.") from None
         types = _audit(data, f"Object {name!r} (file '{fname}')")
         blobs[fname] = data
         files[fname] = {"sha256": _sha256(data), "bytes": len(data), "types": types}
@@ -233,7 +256,8 @@ def save_bundle(path, objects: dict, manifest: dict|None = None, *, stale_after:
     text = (json.dumps(man, indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     tag = f"{os.getpid()}-{secrets.token_hex(4)}"
-    tmp, old = path.parent/f".{path.name}.tmp-{tag}", path.parent/f".{path.name}.old-{tag}"
+    tmp = path.parent/f".{path.name}.tmp-{tag}"
+    old = path.parent/f".{path.name}.old-{tag}"
     tmp.mkdir()
     try:
         for fname, data in blobs.items(): write_file(tmp/fname, data)
@@ -248,14 +272,16 @@ def save_bundle(path, objects: dict, manifest: dict|None = None, *, stale_after:
                 try: os.replace(old, path)
                 except OSError: pass
                 raise BundleError(f"Could not move the new bundle into '{path}' ({e}); the previous bundle was kept. "
-                                  "Another process may be saving to the same path: serialise saves and retry.") from None
+                                  "Another process may be saving to the same path: serialise saves and retry."
+                                  ) from None
             fsync_dir(path.parent)
             shutil.rmtree(old, ignore_errors=True)
         else:
             try: os.replace(tmp, path)
             except OSError as e:
                 raise BundleError(f"Could not move the new bundle into '{path}' ({e}). "
-                                  "Another process may be saving to the same path: serialise saves and retry.") from None
+                                  "Another process may be saving to the same path: serialise saves and retry."
+                                  ) from None
             fsync_dir(path.parent)
     finally:
         if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
@@ -269,9 +295,16 @@ _FILE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}\.skops$")
 class BundleWarning(UserWarning):
     "Something about a bundle deserves attention but does not stop it from loading (versions, extra files, recovery)."
 
-def read_manifest(d: Path) -> dict:
+def _file_entry_ok(f, e) -> bool:
+    "Whether `f: e` is a well-formed entry of a manifest's files table: a safe name, a sha256 and a byte count."
+    if not (isinstance(f, str) and _FILE_RE.fullmatch(f) and isinstance(e, dict)): return False
+    return isinstance(e.get("sha256"), str) and bool(_HEX64.fullmatch(e["sha256"])) and isinstance(e.get("bytes"), int)
+
+def read_manifest(d: Path, # the bundle directory
+                 ) -> dict:
     "The manifest of the bundle directory `d`, after checking it against manifest.sha256 and its structure."
-    mpath, hpath = d/"manifest.json", d/"manifest.sha256"
+    mpath = d/"manifest.json"
+    hpath = d/"manifest.sha256"
     if not mpath.is_file():
         raise BundleError(f"'{d}' has no manifest.json, so it is not a bundle (or an incomplete copy of one). "
                           "Give the directory save_bundle wrote, or re-save the bundle.")
@@ -281,51 +314,57 @@ def read_manifest(d: Path) -> dict:
     text = mpath.read_bytes()
     want = (hpath.read_text(errors="replace").split() or [""])[0].lower()
     if not _HEX64.fullmatch(want):
-        raise BundleError(f"'{hpath}' does not hold a sha256 hash. Restore the complete bundle directory or re-save it.")
+        raise BundleError(f"'{hpath}' does not hold a sha256 hash. "
+                          "Restore the complete bundle directory or re-save it.")
     if _sha256(text) != want:
         raise BundleError(f"'manifest.json' of bundle '{d}' does not match manifest.sha256: it was edited or damaged "
-                          "after saving. Restore it, or re-save the bundle with save_bundle (editing by hand is not supported).")
+                          "after saving. Restore it, or re-save the bundle with save_bundle "
+                          "(editing by hand is not supported).")
     try: man = json.loads(text)
     except ValueError as e:
         raise BundleError(f"'manifest.json' of bundle '{d}' is not valid JSON ({e}). Re-save the bundle.") from None
     fv = man.get("format_version") if isinstance(man, dict) else None
     if not isinstance(fv, int):
-        raise BundleError(f"'manifest.json' of bundle '{d}' has no format_version: it is not a bundle manifest. Re-save the bundle.")
+        raise BundleError(f"'manifest.json' of bundle '{d}' has no format_version: it is not a bundle manifest. "
+                          "Re-save the bundle.")
     if fv > FORMAT_VERSION:
-        raise BundleError(f"Bundle '{d}' has format_version {fv}, newer than this mlengineer understands ({FORMAT_VERSION}). "
-                          "Upgrade mlengineer to load it.")
+        raise BundleError(f"Bundle '{d}' has format_version {fv}, newer than this mlengineer understands "
+                          f"({FORMAT_VERSION}). Upgrade mlengineer to load it.")
     files = man.get("files")
-    if not isinstance(files, dict) or not all(
-            isinstance(f, str) and _FILE_RE.fullmatch(f) and isinstance(e, dict) and isinstance(e.get("sha256"), str)
-            and _HEX64.fullmatch(e["sha256"]) and isinstance(e.get("bytes"), int) for f, e in files.items()):
+    if not isinstance(files, dict) or not all(_file_entry_ok(f, e) for f, e in files.items()):
         raise BundleError(f"'manifest.json' of bundle '{d}' has a malformed 'files' table (each entry needs a safe "
                           "'<name>.skops' file name, a sha256 and a byte count). Re-save the bundle.")
     return man
 
 def _verify_files(d: Path, man: dict, keep: bool = True) -> dict[str, bytes]:
-    "Check every file the manifest lists (present, size, sha256); return their bytes if `keep`. Warn about unlisted files."
+    "Check every file the manifest lists (present, size, sha256); their bytes if `keep`; warn about unlisted files."
     out = {}
     for fname, e in man["files"].items():
         p = d/fname
         if not p.is_file():
-            raise BundleError(f"'{fname}' is listed in the manifest of bundle '{d}' but missing. The bundle is incomplete: "
-                              "restore it from where it was copied, or re-save it.")
+            raise BundleError(f"'{fname}' is listed in the manifest of bundle '{d}' but missing. "
+                              "The bundle is incomplete: restore it from where it was copied, or re-save it.")
         data = p.read_bytes()
         if len(data) != e["bytes"]:
-            raise BundleError(f"'{fname}' in bundle '{d}' has {len(data)} bytes but the manifest says {e['bytes']}: it is "
-                              "truncated or was overwritten. Restore the bundle from where it was copied, or re-save it.")
+            raise BundleError(f"'{fname}' in bundle '{d}' has {len(data)} bytes but the manifest says {e['bytes']}: "
+                              "it is truncated or was overwritten. Restore the bundle from where it was copied, "
+                              "or re-save it.")
         if _sha256(data) != e["sha256"]:
-            raise BundleError(f"'{fname}' in bundle '{d}' does not match its sha256 in the manifest: it was modified or "
-                              "damaged after saving. Do not use it; restore the bundle from where it was copied, or re-save it.")
+            raise BundleError(f"'{fname}' in bundle '{d}' does not match its sha256 in the manifest: it was modified "
+                              "or damaged after saving. Do not use it; restore the bundle from where it was copied, "
+                              "or re-save it.")
         if keep: out[fname] = data
-    extra = sorted(p.name for p in d.iterdir() if p.name not in man["files"] and p.name not in ("manifest.json", "manifest.sha256"))
+    own = set(man["files"]) | {"manifest.json", "manifest.sha256"}
+    extra = sorted(p.name for p in d.iterdir() if p.name not in own)
     if extra:
-        warnings.warn(f"Bundle '{d}' holds files its manifest does not list: {', '.join(extra)}. They were ignored (never "
-                      "loaded); remove them, or re-save the bundle if they belong in it.", BundleWarning, stacklevel=3)
+        warnings.warn(f"Bundle '{d}' holds files its manifest does not list: {', '.join(extra)}. "
+                      "They were ignored (never loaded); remove them, or re-save the bundle if they belong in it.",
+                      BundleWarning, stacklevel=3)
     return out
 
 # %% ../nbs/02_bundle.ipynb #1d9080ba
-def find_bundle(path) -> Path:
+def find_bundle(path, # where the bundle was saved
+               ) -> Path:
     "The directory holding the bundle for `path`: `path` itself, or the aside copy a save interrupted mid-swap left."
     path = Path(path)
     if path.exists():
@@ -347,7 +386,8 @@ def find_bundle(path) -> Path:
                       f"interrupted while swapping bundles); loading that one. Save the bundle again, or rename "
                       f"'{cand.name}' to '{path.name}', to repair.", BundleWarning, stacklevel=3)
         return cand
-    near = suggest(path.name, [p.name for p in path.parent.iterdir() if p.is_dir()]) if path.parent.is_dir() else ""
+    near = ""
+    if path.parent.is_dir(): near = suggest(path.name, [p.name for p in path.parent.iterdir() if p.is_dir()])
     raise BundleError(f"No bundle at '{path}'.{near} Check the path (working directory: {Path.cwd()}).")
 
 # %% ../nbs/02_bundle.ipynb #59627cc4
@@ -360,12 +400,13 @@ def _version_warning(saved: dict, where) -> str|None:
         if str(was) != str(cur):
             diffs.append(f"{lib} {was} (installed: {cur or 'not installed'})")
     if not diffs: return None
-    return (f"Bundle '{where}' was saved with {', '.join(diffs)}. Predictions may differ from those at training time: "
-            "install the saved versions, or retrain and re-save the bundle.")
+    return (f"Bundle '{where}' was saved with {', '.join(diffs)}. Predictions may differ from those at training "
+            "time: install the saved versions, or retrain and re-save the bundle.")
 
 # %% ../nbs/02_bundle.ipynb #46d7596d
-def bundle_info(path) -> dict:
-    "The manifest of the bundle at `path`, verified (manifest hash and every file's size and sha256), without loading any object."
+def bundle_info(path, # where the bundle was saved
+               ) -> dict:
+    "The manifest of the bundle at `path`, verified (its hash, every file's size and sha256), loading no object."
     d = find_bundle(path)
     man = read_manifest(d)
     _verify_files(d, man, keep=False)
@@ -397,7 +438,8 @@ def _rename_nodes(node, modules: dict, types: dict):
                 n["__class__"] = types[full]
         stack.extend(n.values())
 
-def upgrade_type_names(data: bytes, modules: dict = MOVED_MODULES, # old module path -> new one
+def upgrade_type_names(data: bytes, # the bytes of a skops file
+                       modules: dict = MOVED_MODULES, # old module path -> new one
                        types: dict = RENAMED_TYPES, # 'module.Class' (after `modules`) -> the class's new name
                       ) -> bytes:
     "A skops file's bytes with the module and class names of older mlengineer versions brought up to date."
@@ -419,7 +461,8 @@ def upgrade_type_names(data: bytes, modules: dict = MOVED_MODULES, # old module 
     return out.getvalue()
 
 # %% ../nbs/02_bundle.ipynb #d857640a
-def load_bundle(path) -> tuple[dict, dict]:
+def load_bundle(path, # where the bundle was saved
+               ) -> tuple[dict, dict]:
     "Verify and load the bundle at `path`: returns (objects: name -> object, manifest)."
     d = find_bundle(path)
     man = read_manifest(d)

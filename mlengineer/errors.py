@@ -11,7 +11,8 @@ import difflib
 # %% auto #0
 __all__ = ['MLEngineerError', 'DataError', 'DataFileNotFoundError', 'NotAFileError', 'DataFormatError', 'EmptyTableError',
            'ColumnError', 'DuplicateColumnsError', 'ColumnNotFoundError', 'NoFeaturesError', 'TargetError', 'TaskError',
-           'SplitError', 'ConfigError', 'InputSchemaError', 'NotFittedError', 'BundleError', 'ReportError', 'suggest']
+           'SplitError', 'ConfigError', 'InputSchemaError', 'NotFittedError', 'BundleError', 'ReportError', 'suggest',
+           'require_columns']
 
 # %% ../nbs/00_errors.ipynb #552f0fa9
 class MLEngineerError(Exception):
@@ -73,7 +74,10 @@ class ReportError(MLEngineerError, RuntimeError):
     "A report could not be generated."
 
 # %% ../nbs/00_errors.ipynb #9affed39
-def suggest(name: str, choices, n: int = 3) -> str:
+def suggest(name: str, # the name that was not found
+            choices, # the names there are
+            n: int = 3, # at most this many suggestions
+           ) -> str:
     "A ' Did you mean ...?' phrase naming the closest of `choices` to `name`, or ''."
     choices = [str(c) for c in choices]
     lower = {c.lower(): c for c in choices}
@@ -83,3 +87,21 @@ def suggest(name: str, choices, n: int = 3) -> str:
              if lower[c] not in hits]
     hits = hits[:n]
     return f" Did you mean {' or '.join(repr(h) for h in hits)}?" if hits else ""
+
+# %% ../nbs/00_errors.ipynb #a420c886
+def require_columns(have, # the columns the input has
+                    needed, # the columns it must have
+                    where: str = "Input", # what the input is, for the message ('Input', "'new.csv'")
+                    what: str = "the model", # what was trained on those columns
+                    then: str = "predict again", # what to do once they are added
+                   ):
+    "Raise `InputSchemaError` naming the `needed` columns that `have` lacks, with close names; nothing if none."
+    have = list(have)
+    present = set(have)
+    missing = [c for c in needed if c not in present]
+    if not missing: return
+    names = ", ".join(repr(c) for c in missing[:10])
+    more = " ..." if len(missing) > 10 else ""
+    hints = "".join(f" For {c!r}:{h}" for c in missing[:10] if (h := suggest(str(c), have)))
+    raise InputSchemaError(f"{where} is missing {len(missing)} feature column(s) {what} was trained on: {names}{more}."
+                           f"{hints} Add them (missing values are allowed) and {then}.")

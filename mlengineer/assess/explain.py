@@ -75,10 +75,7 @@ def _frame_of(X, features, what="model") -> pd.DataFrame:
             raise InputSchemaError(f"X has shape {a.shape}; the {what} expects a DataFrame (or 2-D array) with the "
                                    f"{len(features)} columns {features}.")
         X = pd.DataFrame(a, columns=features).infer_objects()
-    missing = [c for c in features if c not in X.columns]
-    if missing:
-        raise InputSchemaError(f"Input is missing {len(missing)} feature column(s) the {what} was trained on: "
-                               f"{', '.join(map(repr, missing[:10]))}. Add them (missing values are allowed).")
+    require_columns(X.columns, features, what=f"the {what}", then="explain again")
     return X[features]
 
 def _pipeline_task(pipe, task):

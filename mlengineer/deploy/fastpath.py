@@ -1,4 +1,4 @@
-"""One row in, one prediction out in microseconds to a few milliseconds: a fitted model's preprocessing compiled to plain Python on a fixed column order, feeding LightGBM's single-row C API, whole tree ensembles walked at once, and the other families on a ready matrix; the normal path's predictions to rounding.
+"""A fitted model compiled for single rows: plain-Python features, LightGBM's single-row C API, same numbers.
 
 Docs: https://mlengineer.github.io/mlengineer/fastpath.html.md"""
 
@@ -13,13 +13,16 @@ import numpy as np
 import pandas as pd
 from ..errors import *
 from ..data import as_numbers
+from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from ..engine.features import (as_keys, as_datetime, days_since_epoch, float_array, ToFloat, AsKeys, BooleanEncoder, AsCategory,
-                                 FrequencyEncoder, DatetimeFeatures, TextSVD)
+from ..engine.features import (as_keys, as_datetime, days_since_epoch, float_array, ToFloat, AsKeys,
+                                        BooleanEncoder, AsCategory, FrequencyEncoder, DatetimeFeatures, TextSVD)
 from ..engine.models import GBMModel, HGBModel, predict_pred as _model_pred
 from ..engine.ensemble import BaggedModel, EnsembleModel, combine, temper, to_scores, from_scores
 from ..automl import check_input
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['FastPredictor', 'compile_fast', 'bench_single_row']
@@ -38,10 +41,10 @@ def _col_keys(s: pd.Series) -> list:
     return [k if isinstance(k, str) else None for k in as_keys(s).to_numpy(dtype=object)]
 
 def _col_dates(s: pd.Series) -> list:
-    "A datetime column as `DatetimeFeatures` sees it: `(year, month, weekday, hour, dayofyear, days since 1970)` or None."
+    "A datetime column as `DatetimeFeatures` sees it: (year, month, weekday, hour, dayofyear, days since 1970) or None."
     d = as_datetime(s)
     days = days_since_epoch(d)
-    parts = [float_array(d.dt.year), float_array(d.dt.month), float_array(d.dt.day_of_week), float_array(d.dt.hour), float_array(d.dt.day_of_year), days]
+    parts = [float_array(getattr(d.dt, a)) for a in ("year", "month", "day_of_week", "hour", "day_of_year")] + [days]
     return [None if np.isnan(days[i]) else tuple(float(p[i]) for p in parts) for i in range(len(d))]
 
 _COLUMN = {"numeric": _col_numbers, "datetime": _col_dates}     # every other role is keyed
@@ -53,7 +56,8 @@ def _one(v, name: str = "x") -> pd.Series:
 # %% ../../nbs/31_fastpath.ipynb #b9283cb5
 _NUM_RE = re.compile(r"[ \t\n\r]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r]*")
 _DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
-                      r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?(Z|[+-][01][0-9]:[0-5][0-9]|[+-]2[0-3]:[0-5][0-9])?)?")
+                      r"(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?"
+                      r"(Z|[+-][01][0-9]:[0-5][0-9]|[+-]2[0-3]:[0-5][0-9])?)?")
 _EPOCH = _dt.datetime(1970, 1, 1)
 _US = _dt.timedelta(microseconds=1)
 _BIG = 2 ** 53                      # integers beyond this lose digits on the way through float64: the helpers decide
@@ -88,7 +92,9 @@ def _key(v, name: str = "x") -> str|None:
 
 class _DateParser:
     "One raw value of a datetime column as `(year, month, weekday, hour, dayofyear, days since 1970)` or None."
-    def __init__(self, size: int = 10_000): self.cache, self.size = {}, size
+    def __init__(self, size: int = 10_000):
+        self.cache = {}
+        self.size = size
 
     def __call__(self, v, name: str = "x"):
         if type(v) is not str:
@@ -100,11 +106,14 @@ class _DateParser:
         if m:
             y, mo, d, h, mi, s, f, tz = m.groups()
             try:
-                x = _dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), int((f or "0").ljust(6, "0")))
-                if tz and tz != "Z": x -= (1 if tz[0] == "+" else -1) * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6]))
+                x = _dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0),
+                                 int((f or "0").ljust(6, "0")))
+                if tz and tz != "Z":
+                    sign = 1 if tz[0] == "+" else -1
+                    x -= sign * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6]))
             except (ValueError, OverflowError): m = None    # 2017-02-29, 25:00, ...: pandas decides
-            else: out = (float(x.year), float(x.month), float(x.weekday()), float(x.hour), float(x.timetuple().tm_yday),
-                         float((x - _EPOCH) // _US) / 86400e6)
+            else: out = (float(x.year), float(x.month), float(x.weekday()), float(x.hour),
+                         float(x.timetuple().tm_yday), float((x - _EPOCH) // _US) / 86400e6)
         if not m: out = _col_dates(_one(v, name))[0]
         if len(self.cache) >= self.size: self.cache.clear()
         self.cache[v] = out or ()
@@ -112,12 +121,17 @@ class _DateParser:
 
 # %% ../../nbs/31_fastpath.ipynb #f7b60b27
 class _Booster:
-    "A LightGBM booster at a fixed iteration: one row through the fast single-row C API, blocks through `Booster.predict`."
-    def __init__(self, booster, num_iteration: int, n_features: int):
-        self.booster, self.num_iteration, self.n_features = booster, int(num_iteration), int(n_features)
+    "A LightGBM booster at a fixed iteration: one row through the fast single-row C API, blocks through `predict`."
+    def __init__(self, booster, num_iteration: int, n_features: int, classes=None):
+        self.booster = booster
+        self.classes_ = classes                                 # as the GBMModel's, for `models.predict_pred`
+        self.num_iteration = int(num_iteration)
+        self.n_features = int(n_features)
         self.n_out = booster.num_model_per_iteration()          # k for multiclass, else 1
         self._row_type = ctypes.c_double * self.n_features
-        self._local, self._lock, self._handles = threading.local(), threading.Lock(), []
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._handles = []
 
     def _config(self):
         "This thread's FastConfig (its buffers must not be shared between threads)."
@@ -125,9 +139,11 @@ class _Booster:
         h = ctypes.c_void_p()
         _safe_call(_LIB.LGBM_BoosterPredictForMatSingleRowFastInit(
             self.booster._handle, ctypes.c_int(0), ctypes.c_int(0), ctypes.c_int(self.num_iteration),   # normal output
-            ctypes.c_int(1), ctypes.c_int32(self.n_features), ctypes.c_char_p(b"num_threads=1"), ctypes.byref(h)))  # float64
+            ctypes.c_int(1), ctypes.c_int32(self.n_features), ctypes.c_char_p(b"num_threads=1"),       # float64 rows
+            ctypes.byref(h)))
         with self._lock: self._handles.append(h)
-        cfg = self._local.cfg = (_LIB.LGBM_BoosterPredictForMatSingleRowFast, h, (ctypes.c_double * self.n_out)(), ctypes.c_int64())
+        out = (ctypes.c_double * self.n_out)()
+        cfg = self._local.cfg = (_LIB.LGBM_BoosterPredictForMatSingleRowFast, h, out, ctypes.c_int64())
         return cfg
 
     def row(self, x: list):
@@ -142,19 +158,17 @@ class _Booster:
         "The booster's output for a 2-D float64 feature matrix."
         return self.booster.predict(X, num_iteration=self.num_iteration, num_threads=1)
 
+    def predict(self, X): return self.rows(X)                   # the GBMModel's `predict`, on feature matrices
+
+    def predict_proba(self, X):                                 # the GBMModel's: (n, k), also for binary
+        r = self.rows(X)
+        return r if r.ndim == 2 else np.vstack((1.0 - r, r)).transpose()
+
     def __del__(self):
         try:
             from lightgbm.basic import _LIB
             for h in self._handles: _LIB.LGBM_FastConfigFree(h)
         except Exception: pass
-
-class _Estimator:
-    "Stand-in for a fitted GBMModel on feature matrices: LightGBM's sklearn `predict`/`predict_proba`, for `models.predict_pred`."
-    def __init__(self, booster: _Booster, classes): self.booster, self.classes_ = booster, classes
-    def predict(self, X): return self.booster.rows(X)
-    def predict_proba(self, X):
-        r = self.booster.rows(X)
-        return r if r.ndim == 2 else np.vstack((1.0 - r, r)).transpose()
 
 # %% ../../nbs/31_fastpath.ipynb #20f1ca85
 class _NotCompilable(Exception): "A member or fold model has no compiled form (the reason is the message)."
@@ -169,7 +183,8 @@ def _reader(tr, pos: dict, cats: list|None, j: int) -> tuple:
         return (lambda p, idx=idx, ind=ind: [p[i] for i in idx] + [1.0 if p[i] != p[i] else 0.0 for i in ind]), j
     if kind is BooleanEncoder:
         items = [(pos[c], tr.mappings_[c]) for c in tr.columns_]
-        return (lambda p, items=items: [_NAN if p[i] is None else m.get(p[i].strip().lower(), _NAN) for i, m in items]), j
+        return (lambda p, items=items: [_NAN if p[i] is None else m.get(p[i].strip().lower(), _NAN)
+                                        for i, m in items]), j
     if kind is AsCategory:
         if cats is None: raise _NotCompilable("its model does not take pandas categories")
         items = []
@@ -205,14 +220,16 @@ def _numeric_step(tr):
             raise _NotCompilable("its SimpleImputer adds indicators or imputes a value other than NaN")
         stats = np.asarray(tr.statistics_, dtype=float)
         if np.isnan(stats).any():                               # a feature empty in fit: kept as 0, or dropped
-            if not tr.keep_empty_features: raise _NotCompilable("its SimpleImputer drops a feature that was empty in fit")
+            if not tr.keep_empty_features:
+                raise _NotCompilable("its SimpleImputer drops a feature that was empty in fit")
             stats = np.where(np.isnan(stats), 0.0, stats)
         fill = stats.tolist()
         return lambda v, fill=fill: [x if x == x else f for x, f in zip(v, fill)]
     if type(tr) is StandardScaler:
         mean = tr.mean_.tolist() if tr.with_mean else None
         scale = tr.scale_.tolist() if tr.with_std else None      # numpy's X -= mean_; X /= scale_, one value at a time
-        if mean is not None and scale is not None: return lambda v, m=mean, s=scale: [(x - a) / b for x, a, b in zip(v, m, s)]
+        if mean is not None and scale is not None:
+            return lambda v, m=mean, s=scale: [(x - a) / b for x, a, b in zip(v, m, s)]
         if mean is not None: return lambda v, m=mean: [x - a for x, a in zip(v, m)]
         if scale is not None: return lambda v, s=scale: [x / b for x, b in zip(v, s)]
         return lambda v: v
@@ -221,9 +238,7 @@ def _numeric_step(tr):
 def _same(a: np.ndarray, b) -> np.ndarray: return (a == b) | (np.isnan(a) & np.isnan(b))
 
 def _tabulated(block, cols: list, pos: dict):
-    """A fitted Pipeline([AsKeys, encoder, ...]) (ordinal, one-hot or target encoding, then scaling) as table lookups:
-    the block itself is run once on every key it knows per column, a missing value and an unseen key; an output that
-    varies with one column is looked up from that column's key, one that varies with none is a constant."""
+    "A fitted Pipeline([AsKeys, encoder, ...]) as table lookups of the block's own outputs, per column key."
     enc = block.steps[1][1]
     if not hasattr(enc, "categories_") or len(enc.categories_) != len(cols):
         raise _NotCompilable(f"its {type(enc).__name__} after the category keys has no categories to tabulate")
@@ -235,7 +250,8 @@ def _tabulated(block, cols: list, pos: dict):
         rows += [base[:i] + [k] + base[i + 1:] for k in ks]
     frame = pd.DataFrame(rows, columns=list(cols), dtype=object)
     try: O = np.asarray(block.transform(frame), dtype=np.float64)
-    except Exception as e: raise _NotCompilable(f"it fails on a missing value or an unseen key ({type(e).__name__}: {e})") from None
+    except Exception as e:
+        raise _NotCompilable(f"it fails on a missing value or an unseen key ({type(e).__name__}: {e})") from None
     owner = np.full(O.shape[1], -1)
     for i, (a, b) in enumerate(spans):
         varies = ~_same(O[a:b], O[0]).all(axis=0)
@@ -256,8 +272,7 @@ def _tabulated(block, cols: list, pos: dict):
     return lookup
 
 def _blocks(prep, pos: dict, cats: list|None) -> tuple[list, list]:
-    "One function per fitted transformer of `prep`, each mapping a parsed row to its output values; and the output names."
-    from sklearn.pipeline import Pipeline
+    "One function per fitted transformer of `prep`, mapping a parsed row to its output values; and the output names."
     fns, names, j = [], [], 0
     for name, tr, cols in prep.transformers_:
         if isinstance(tr, str) and tr == "drop" or len(cols) == 0: continue
@@ -279,51 +294,54 @@ def _blocks(prep, pos: dict, cats: list|None) -> tuple[list, list]:
     return fns, names
 
 class _Passthrough:
-    "Stands in for HistGradientBoosting's own category encoder: the compiled feature row already is that encoder's output."
+    "Stands in for HistGradientBoosting's category encoder: the compiled feature row already is that encoder's output."
     def transform(self, X): return X
 
-_SKLEARN_MODELS = ("LogisticRegression", "Ridge", "ElasticNet", "KNeighborsClassifier", "KNeighborsRegressor", "MLPClassifier",
-                   "MLPRegressor", "RandomForestClassifier", "RandomForestRegressor", "ExtraTreesClassifier", "ExtraTreesRegressor")
+_SKLEARN_MODELS = ("LogisticRegression", "Ridge", "ElasticNet", "KNeighborsClassifier", "KNeighborsRegressor",
+                   "MLPClassifier", "MLPRegressor", "RandomForestClassifier", "RandomForestRegressor",
+                   "ExtraTreesClassifier", "ExtraTreesRegressor")
 
 def _as_array_model(est):
-    "A shallow copy of a fitted scikit-learn model that takes a float matrix in its training column order, on one thread."
+    "A shallow copy of a fitted scikit-learn model taking a float matrix in its training column order, on one thread."
     est = copy.copy(est)
     est.__dict__.pop("feature_names_in_", None)       # the columns are checked once, at compile time, by name
     if "n_jobs" in est.__dict__: est.n_jobs = 1
     return est
 
 def _hgb(model: HGBModel, prep, names: list) -> tuple:
-    """A fitted HGBModel as (model on a float matrix, category lists for `_reader`, column order): categories become
-    the codes HistGradientBoosting's own encoder gives them (`AsCategory`'s codes for the wide columns `HGBModel`
-    turns into numbers), in the encoder's output order (categorical columns first)."""
+    "A fitted HGBModel as (model on a float matrix, category lists for `_reader`, column order)."
     inner = model.model_
     ascols = [c for _, tr, _ in prep.transformers_ if type(tr) is AsCategory for c in tr.columns_]
     ascats = {c: tr.categories_[c] for _, tr, _ in prep.transformers_ if type(tr) is AsCategory for c in tr.columns_}
     est, cats, order = _as_array_model(inner), [], None
     if inner._preprocessor is None:
-        if set(ascols) - set(model.wide_): raise _NotCompilable("its HistGradientBoosting model has no category encoder")
+        if set(ascols) - set(model.wide_):
+            raise _NotCompilable("its HistGradientBoosting model has no category encoder")
     else:
         enc = inner._preprocessor.named_transformers_["encoder"]
         is_cat = np.asarray(inner.is_categorical_, dtype=bool)
         if len(is_cat) != len(names): raise _NotCompilable("its HistGradientBoosting columns do not line up")
         enc_cats = dict(zip([n for n, c in zip(names, is_cat) if c], enc.categories_))
-        if set(enc_cats) != set(ascols) - set(model.wide_): raise _NotCompilable("its categorical columns do not match the model's")
+        if set(enc_cats) != set(ascols) - set(model.wide_):
+            raise _NotCompilable("its categorical columns do not match the model's")
         order = np.r_[np.flatnonzero(is_cat), np.flatnonzero(~is_cat)].tolist()
         est._preprocessor = _Passthrough()
     for c in ascols:
         cats.append([str(k) for k in ascats[c]] if c in model.wide_ else [str(k) for k in enc_cats[c]])
     return est, cats, order
 
-def _bit(bitsets: np.ndarray, row: int, code: int) -> bool: return bool((int(bitsets[row, code >> 5]) >> (code & 31)) & 1)
+def _bit(bitsets: np.ndarray, row: int, code: int) -> bool:
+    "Whether bit `code` is set in row `row` of a HistGradientBoosting bitset array."
+    return bool((int(bitsets[row, code >> 5]) >> (code & 31)) & 1)
 
 class _HGBTrees:
-    """All trees of a fitted HistGradientBoosting model walked together on one feature row, one tree level per numpy
-    step, with the model's own rules: NaN follows `missing_go_to_left`; a category goes left when its bit is set in the
-    node's bitset, an unknown one as missing; otherwise `value <= num_threshold` goes left. Leaf values are summed per
-    class in iteration order, starting from the baseline, as `_predict_iterations` adds them."""
+    "All trees of a fitted HistGradientBoosting model walked together on one feature row, one tree level per step."
     def __init__(self, est):
         known, f_idx = est._bin_mapper.make_known_categories_bitsets()
-        feat, thr, mleft, left, right, cat, value, roots, cls, depth, tables = [], [], [], [], [], [], [], [], [], 0, []
+        feat, thr, mleft = [], [], []                   # per node: split feature, threshold, where NaN goes
+        left, right, cat, value = [], [], [], []        # children, category table, leaf value
+        roots, cls, tables = [], [], []                 # per tree: first node, class; category tables
+        depth = 0
         off = 0
         for it in est._predictors:
             for k, tp in enumerate(it):
@@ -339,16 +357,19 @@ class _HGBTrees:
                 for i in np.flatnonzero(n["is_categorical"].astype(bool) & ~leaf):
                     f, b = int(n["feature_idx"][i]), int(n["bitset_idx"][i])
                     c[i] = len(tables)        # code -> goes left: known and in the left bitset; unknown -> as missing
-                    tables.append([_bit(tp.raw_left_cat_bitsets, b, v) if _bit(known, int(f_idx[f]), v) else bool(n["missing_go_to_left"][i])
-                                   for v in range(256)])
+                    missing_left = bool(n["missing_go_to_left"][i])
+                    tables.append([_bit(tp.raw_left_cat_bitsets, b, v) if _bit(known, int(f_idx[f]), v)
+                                   else missing_left for v in range(256)])
                 cat.append(c)
                 value.append(n["value"].astype(np.float64))
-                roots.append(off); cls.append(k)
+                roots.append(off)
+                cls.append(k)
                 depth = max(depth, int(n["depth"].max()))
                 off += len(n)
-        cat_ = lambda a: np.concatenate(a)
-        self.feat, self.thr, self.mleft, self.left, self.right = cat_(feat), cat_(thr), cat_(mleft), cat_(left), cat_(right)
-        self.cat, self.value, self.roots, self.depth = cat_(cat), cat_(value), np.asarray(roots, dtype=np.int64), depth
+        arrays = dict(feat=feat, thr=thr, mleft=mleft, left=left, right=right, cat=cat, value=value)
+        for name, parts in arrays.items(): setattr(self, name, np.concatenate(parts))     # one flat array per field
+        self.roots = np.asarray(roots, dtype=np.int64)
+        self.depth = depth
         self.tables = np.asarray(tables, dtype=bool).reshape(len(tables), 256)
         self.k = est.n_trees_per_iteration_
         self.baseline = np.asarray(est._baseline_prediction, dtype=np.float64).reshape(-1)
@@ -368,12 +389,12 @@ class _HGBTrees:
             node = np.where(go, self.left[node], self.right[node])
         leaves = self.value[node]
         out = np.empty((1, self.k))
-        for k, trees in enumerate(self.by_class): out[0, k] = np.cumsum(np.r_[self.baseline[k], leaves[trees]])[-1]
+        for k, trees in enumerate(self.by_class):
+            out[0, k] = np.cumsum(np.r_[self.baseline[k], leaves[trees]])[-1]
         return out
 
 class _ForestLeaves:
-    """A fitted random forest or extra-trees model on one feature row: each tree's leaf from its own `apply`, then the
-    leaf values as the model averages them (class shares normalised per tree, summed in tree order, divided by the count)."""
+    "A fitted random forest or extra-trees model on one feature row: each tree's leaf, averaged as the model does."
     def __init__(self, est):
         self.trees = [e.tree_ for e in est.estimators_]
         self.classify = hasattr(est, "classes_")
@@ -387,7 +408,7 @@ class _ForestLeaves:
         else: self.values = [t.value[:, 0, 0].astype(np.float64) for t in self.trees]
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        "`predict_proba` (classification, shape (1, classes)) or `predict` (regression, shape (1,)) for one feature row."
+        "`predict_proba` (classification, shape (1, classes)) or `predict` (regression, shape (1,)) for one row."
         x32 = np.ascontiguousarray(x, dtype=np.float32).reshape(1, -1)
         rows = np.array([v[t.apply(x32)[0]] for t, v in zip(self.trees, self.values)])
         out = np.cumsum(np.concatenate([np.zeros((1,) + rows.shape[1:]), rows]), axis=0)[-1] / len(self.trees)
@@ -396,11 +417,14 @@ class _ForestLeaves:
 class _OneRow:
     "A fitted model whose one-row predictions come from a faster evaluator; several rows go to the model itself."
     def __init__(self, est, fast, raw: bool):
-        self.est, self.fast, self.raw = est, fast, raw
+        self.est = est
+        self.fast = fast
+        self.raw = raw
         self.classes_ = getattr(est, "classes_", None)
-        if raw:     # HistGradientBoosting: its own link (sigmoid, softmax, identity) on the raw sum, as its predict does
-            one = lambda X, n_threads=None, own=est._raw_predict: fast.raw(X[0]) if len(X) == 1 else own(X, n_threads)
-            self.est = copy.copy(est); self.est._raw_predict = one
+        if raw:     # HistGradientBoosting: its own link (sigmoid, softmax, identity) on the raw sum, as in its predict
+            one = lambda X, n_threads=None, f=est._raw_predict: fast.raw(X[0]) if len(X) == 1 else f(X, n_threads)
+            self.est = copy.copy(est)
+            self.est._raw_predict = one
     def predict(self, X):
         if self.raw or len(X) != 1 or self.fast.classify: return self.est.predict(X)
         return self.fast.predict(X[0])
@@ -411,20 +435,23 @@ class _OneRow:
 class _Compiled:
     "One fitted `Pipeline(preprocessing, model)` as plain Python on a parsed row, then the model on its feature row."
     def __init__(self, pipe, pos: dict, task: str, k: int|None):
-        from sklearn.pipeline import Pipeline
-        from sklearn.compose import ColumnTransformer
         if not isinstance(pipe, Pipeline) or len(pipe.steps) != 2:
             raise _NotCompilable(f"a fold model is a {type(pipe).__name__}, not a (preprocessing, model) Pipeline")
         prep, model = pipe[0], pipe[-1]
-        if not isinstance(prep, ColumnTransformer): raise _NotCompilable(f"its preprocessing is a {type(prep).__name__}")
+        if not isinstance(prep, ColumnTransformer):
+            raise _NotCompilable(f"its preprocessing is a {type(prep).__name__}")
         names = [str(n) for n in prep.get_feature_names_out()]
-        self.task, self.k, self.booster, self.order = task, k, None, None
+        self.task = task
+        self.k = k
+        self.booster = None
+        self.order = None
         if isinstance(model, GBMModel):
             bst = model.model_.booster_
-            if len(names) != bst.num_feature(): raise _NotCompilable("its feature columns do not line up with the LightGBM model's")
+            if len(names) != bst.num_feature():
+                raise _NotCompilable("its feature columns do not line up with the LightGBM model's")
             cats = bst.pandas_categorical or []
-            self.booster = _Booster(bst, model.best_iteration_, len(names))
-            self.est = _Estimator(self.booster, getattr(model, "classes_", None))
+            self.booster = _Booster(bst, model.best_iteration_, len(names), getattr(model, "classes_", None))
+            self.est = self.booster
         elif isinstance(model, HGBModel):
             est, cats, self.order = _hgb(model, prep, names)
             self.est = _OneRow(est, _HGBTrees(est), raw=True)
@@ -437,11 +464,15 @@ class _Compiled:
         else: raise _NotCompilable(f"its model is a {type(model).__name__}, which has no compiled form")
         self.fns, got = _blocks(prep, pos, cats)
         if got != names: raise _NotCompilable("its compiled feature columns do not line up with the pipeline's")
-        self.names, self.n_features = names, len(names)
+        self.names = names
+        self.n_features = len(names)
         self.classes = getattr(model, "classes_", None)
         # a fold that lacked a class (or a multiclass fold with two classes) needs models.predict_pred's remapping
-        self.simple = self.booster is not None and (task == "regression" or (len(self.classes) == (k or len(self.classes)) and
-                                                                            (task == "binary") == (self.booster.n_out == 1)))
+        if self.booster is None: self.simple = False
+        elif task == "regression": self.simple = True
+        else:
+            n_classes = len(self.classes)
+            self.simple = n_classes == (k or n_classes) and (task == "binary") == (self.booster.n_out == 1)
 
     def features(self, p: list) -> list:
         "The feature row (floats, in the pipeline's output order) for a parsed row."
@@ -466,28 +497,33 @@ class _Compiled:
 # %% ../../nbs/31_fastpath.ipynb #ba005134
 class FastPredictor:
     "A fitted AutoML compiled for fast prediction of single rows and small batches; same numbers as the normal path."
-    def __init__(self, automl):
+    def __init__(self, automl, # a fitted AutoML, or one loaded from a bundle
+                ):
         automl._check_fitted()
-        self.automl, self.schema, self.task = automl, automl.schema_, automl.task_
+        self.automl = automl
+        self.schema = automl.schema_
+        self.task = automl.task_
         self.classes_ = getattr(automl, "classes_", None)
         self.features_ = list(self.schema.features)
         self.roles_ = [self.schema[c].role for c in self.features_]
-        pos = {c: i for i, c in enumerate(self.features_)}
         dates = _DateParser()
         self._parsers = [_number if r == "numeric" else dates if r == "datetime" else _key for r in self.roles_]
         ens = automl.model_
-        members = ens.members if isinstance(ens, EnsembleModel) else [ens]
-        self.weights = np.asarray(ens.weights if isinstance(ens, EnsembleModel) else [1.0], dtype=float)
+        is_ensemble = isinstance(ens, EnsembleModel)
+        self.weights = np.asarray(ens.weights if is_ensemble else [1.0], dtype=float)
         self.temperature = float(getattr(ens, "temperature", 1.0))
         self.pool = getattr(ens, "pool", "mean")
         w = self.weights / self.weights.sum()                      # as `blend` normalises
         self._keep = w > 0
         self._w = w[self._keep].reshape(1, -1)
-        self.members_, self.fallback_ = [], []
-        for m in members:
+        self.members_ = []
+        self.fallback_ = []
+        pos = {c: i for i, c in enumerate(self.features_)}
+        for m in (ens.members if is_ensemble else [ens]):
             name = getattr(m, "name", "") or type(m).__name__
             try:
-                if not isinstance(m, BaggedModel): raise _NotCompilable(f"it is a {type(m).__name__}, not a BaggedModel")
+                if not isinstance(m, BaggedModel):
+                    raise _NotCompilable(f"it is a {type(m).__name__}, not a BaggedModel")
                 comp = [_Compiled(p, pos, m.task, m.k) for p in m.models]
             except _NotCompilable as e:
                 comp = None
@@ -501,105 +537,122 @@ class FastPredictor:
 
     def __reduce__(self): return (compile_fast, (self.automl,))     # ctypes handles do not pickle: compile again
 
-    # -- reading rows ------------------------------------------------------------------------
-    def _missing(self, have) -> InputSchemaError:
-        missing = [c for c in self.features_ if c not in have]
-        return InputSchemaError(f"Input is missing {len(missing)} feature column(s) the model was trained on: "
-                                f"{', '.join(repr(c) for c in missing[:10])}{' ...' if len(missing) > 10 else ''}. "
-                                "Add them (missing values are allowed) and predict again.")
-
-    def _parse_row(self, row) -> list:
-        if not isinstance(row, (Mapping, pd.Series)):
-            raise InputSchemaError(f"A row must be a dict of column -> value (or a one-row DataFrame); got {type(row).__name__}.")
-        try: return [f(row[c], c) for f, c in zip(self._parsers, self.features_)]
-        except KeyError: raise self._missing(row) from None
-
-    def _parse_one(self, X: pd.DataFrame) -> list:
-        "A one-row DataFrame, value by value where the value alone gives the column's result."
-        if len(X) != 1: raise InputSchemaError(f"A row must be one row; got a DataFrame with {len(X)} rows. Use predict_pred for several.")
-        if any(c not in X.columns for c in self.features_): raise self._missing(X.columns)
-        vals = dict(zip(X.columns, X.to_numpy(dtype=object)[0]))     # each column's own Python values
-        dtypes, out = X.dtypes, []
-        for f, c, r in zip(self._parsers, self.features_, self.roles_):
-            dt = dtypes[c]
-            if (r == "numeric" and not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_string_dtype(dt) and dt != object)
-                or r == "datetime" and not (pd.api.types.is_string_dtype(dt) and dt != object)):
-                out.append(_COLUMN[r](X[c])[0])
-            else: out.append(f(vals[c], c))
-        return out
-
-    def _parse_frame(self, X) -> list:
-        X = check_input(X, self.schema)
-        cols = [_COLUMN.get(r, _col_keys)(X[c]) for c, r in zip(self.features_, self.roles_)]
-        return list(zip(*cols)) if cols else [()] * len(X)
-
-    # -- predicting ----------------------------------------------------------------------------
-    def _temper(self, out):
-        "The ensemble's temperature (13_ensemble's `temper`) on one row's prediction."
-        out = temper(out, self.temperature, self.task)
-        return float(out) if self.task == "binary" else out
-
-    def _pred(self, p: list, raw) -> float|np.ndarray:
-        preds = []
-        for (m, comp), keep in zip(self.members_, self._keep):
-            if not keep: continue
-            if comp is None: preds.append(m.predict_pred(check_input(raw, self.schema))[0])
-            elif len(comp) == 1: preds.append(comp[0].pred_row(p))
-            elif self.task == "multiclass": preds.append(np.mean([c.pred_row(p) for c in comp], axis=0))
-            else: preds.append(sum([c.pred_row(p) for c in comp]) / len(comp))     # = np.mean over the folds
-        if len(preds) == 1 and self._w[0, 0] == 1.0:
-            out = np.asarray(preds[0]) if self.task == "multiclass" else preds[0]
-            return out if self.temperature == 1.0 else self._temper(out)
-        P = np.asarray(preds, dtype=float).reshape(len(preds), -1)
-        if self.pool == "log": P = to_scores(P, self.task)
-        out = np.dot(self._w, P)[0]                                                         # = blend's tensordot
-        if self.pool == "log": out = from_scores(out, self.task)
-        out = out if self.task == "multiclass" else float(out[0])
-        return out if self.temperature == 1.0 else self._temper(out)
-
-    def predict_pred_row(self, row) -> float|np.ndarray:
-        "One row (dict or one-row DataFrame): P(class 1) for binary, the k class probabilities, or the value."
-        return self._pred(self._parse_one(row) if isinstance(row, pd.DataFrame) else self._parse_row(row), row)
-
-    def predict_proba_row(self, row) -> np.ndarray:
-        "One row's class probabilities, in the order of `classes_` (as `AutoML.predict_proba(row)[0]`)."
-        if self.task == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
-        p = self.predict_pred_row(row)
-        return np.array([1 - p, p]) if self.task == "binary" else p
-
-    def predict_row(self, row):
-        "One row's predicted label or value (as `AutoML.predict(row)[0]`)."
-        if self.task == "regression": return self.predict_pred_row(row)
-        return self.classes_[self.predict_proba_row(row).argmax()]
-
-    def predict_pred(self, rows) -> np.ndarray:
-        "Predictions for a DataFrame, a list of dicts or one dict, in `models.predict_pred`'s shapes: (n,) or (n, k)."
-        if isinstance(rows, (Mapping, pd.Series)): rows = [rows]
-        if isinstance(rows, pd.DataFrame) and len(rows) == 1: return np.asarray([self.predict_pred_row(rows)])
-        if isinstance(rows, (list, tuple)) and rows and all(isinstance(r, (Mapping, pd.Series)) for r in rows):
-            P, raws = [self._parse_row(r) for r in rows], rows
-        else: P, raws = self._parse_frame(rows), None
-        preds = []
-        for (m, comp) in self.members_:
-            if comp is not None: preds.append(np.mean([c.pred_rows(P) for c in comp], axis=0))
-            elif raws is None: preds.append(m.predict_pred(check_input(rows, self.schema)))
-            else: preds.append(np.concatenate([m.predict_pred(check_input(r, self.schema)) for r in raws]))
-        return temper(combine(preds, self.weights, self.pool), self.temperature, self.task)
-
-    def predict_proba(self, rows) -> np.ndarray:
-        "Class probabilities, columns in the order of `classes_`."
-        if self.task == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
-        p = self.predict_pred(rows)
-        return np.c_[1 - p, p] if self.task == "binary" else p
-
-    def predict(self, rows) -> np.ndarray:
-        "Predicted labels or values, one per row, in input order."
-        if self.task == "regression": return self.predict_pred(rows)
-        return self.classes_[self.predict_proba(rows).argmax(1)]
-
-def compile_fast(automl) -> FastPredictor:
-    "Compile a fitted `AutoML` (or one loaded from a bundle) for fast single-row and small-batch prediction."
+def compile_fast(automl, # a fitted AutoML, or one loaded from a bundle
+                ) -> FastPredictor:
+    "Compile a fitted `AutoML` for fast single-row and small-batch prediction."
     return FastPredictor(automl)
+
+# %% ../../nbs/31_fastpath.ipynb #956d609a
+@patch
+def _parse_row(self:FastPredictor, row) -> list:
+    if not isinstance(row, (Mapping, pd.Series)):
+        raise InputSchemaError("A row must be a dict of column -> value (or a one-row DataFrame); "
+                               f"got {type(row).__name__}.")
+    try: return [f(row[c], c) for f, c in zip(self._parsers, self.features_)]
+    except KeyError:
+        require_columns(row.keys(), self.features_)         # names the missing feature(s)
+        raise
+
+@patch
+def _parse_one(self:FastPredictor, X: pd.DataFrame) -> list:
+    "A one-row DataFrame, value by value where the value alone gives the column's result."
+    if len(X) != 1:
+        raise InputSchemaError(f"A row must be one row; got a DataFrame with {len(X)} rows. "
+                               "Use predict_pred for several.")
+    require_columns(X.columns, self.features_)
+    vals = dict(zip(X.columns, X.to_numpy(dtype=object)[0]))     # each column's own Python values
+    dtypes, out = X.dtypes, []
+    for f, c, r in zip(self._parsers, self.features_, self.roles_):
+        dt = dtypes[c]
+        is_text = pd.api.types.is_string_dtype(dt) and dt != object         # a pandas string column, not `object`
+        if (r == "numeric" and not (pd.api.types.is_numeric_dtype(dt) or is_text)) or (r == "datetime" and not is_text):
+            out.append(_COLUMN[r](X[c])[0])                                  # a dtype a dict would not give: helpers
+        else: out.append(f(vals[c], c))
+    return out
+
+@patch
+def _parse_frame(self:FastPredictor, X) -> list:
+    X = check_input(X, self.schema)
+    cols = [_COLUMN.get(r, _col_keys)(X[c]) for c, r in zip(self.features_, self.roles_)]
+    return list(zip(*cols)) if cols else [()] * len(X)
+
+# %% ../../nbs/31_fastpath.ipynb #5f2456f3
+@patch
+def _temper(self:FastPredictor, out):
+    "The ensemble's temperature (13_ensemble's `temper`) on one row's prediction."
+    out = temper(out, self.temperature, self.task)
+    return float(out) if self.task == "binary" else out
+
+@patch
+def _pred(self:FastPredictor, p: list, raw) -> float|np.ndarray:     # `raw`: the row as given, for the normal path
+    preds = []
+    for (m, comp), keep in zip(self.members_, self._keep):
+        if not keep: continue
+        if comp is None: preds.append(m.predict_pred(check_input(raw, self.schema))[0])
+        elif len(comp) == 1: preds.append(comp[0].pred_row(p))
+        elif self.task == "multiclass": preds.append(np.mean([c.pred_row(p) for c in comp], axis=0))
+        else: preds.append(sum([c.pred_row(p) for c in comp]) / len(comp))     # = np.mean over the folds
+    if len(preds) == 1 and self._w[0, 0] == 1.0:
+        out = np.asarray(preds[0]) if self.task == "multiclass" else preds[0]
+        return out if self.temperature == 1.0 else self._temper(out)
+    P = np.asarray(preds, dtype=float).reshape(len(preds), -1)
+    if self.pool == "log": P = to_scores(P, self.task)
+    out = np.dot(self._w, P)[0]                                                         # = blend's tensordot
+    if self.pool == "log": out = from_scores(out, self.task)
+    out = out if self.task == "multiclass" else float(out[0])
+    return out if self.temperature == 1.0 else self._temper(out)
+
+@patch
+def predict_pred_row(self:FastPredictor, row, # a dict (or Series) of column -> value, or a one-row DataFrame
+                    ) -> float|np.ndarray:
+    "One row: P(class 1) for binary, the k class probabilities, or the value."
+    return self._pred(self._parse_one(row) if isinstance(row, pd.DataFrame) else self._parse_row(row), row)
+
+@patch
+def predict_proba_row(self:FastPredictor, row, # a dict (or Series) of column -> value, or a one-row DataFrame
+                     ) -> np.ndarray:
+    "One row's class probabilities, in the order of `classes_` (as `AutoML.predict_proba(row)[0]`)."
+    if self.task == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
+    p = self.predict_pred_row(row)
+    return np.array([1 - p, p]) if self.task == "binary" else p
+
+@patch
+def predict_row(self:FastPredictor, row, # a dict (or Series) of column -> value, or a one-row DataFrame
+               ):
+    "One row's predicted label or value (as `AutoML.predict(row)[0]`)."
+    if self.task == "regression": return self.predict_pred_row(row)
+    return self.classes_[self.predict_proba_row(row).argmax()]
+
+@patch
+def predict_pred(self:FastPredictor, rows, # a DataFrame, a list of dicts, or one dict
+                ) -> np.ndarray:
+    "Predictions in `models.predict_pred`'s shapes: (n,) or (n, k)."
+    if isinstance(rows, (Mapping, pd.Series)): rows = [rows]
+    if isinstance(rows, pd.DataFrame) and len(rows) == 1: return np.asarray([self.predict_pred_row(rows)])
+    if isinstance(rows, (list, tuple)) and rows and all(isinstance(r, (Mapping, pd.Series)) for r in rows):
+        P, raws = [self._parse_row(r) for r in rows], rows
+    else: P, raws = self._parse_frame(rows), None
+    preds = []
+    for (m, comp) in self.members_:
+        if comp is not None: preds.append(np.mean([c.pred_rows(P) for c in comp], axis=0))
+        elif raws is None: preds.append(m.predict_pred(check_input(rows, self.schema)))
+        else: preds.append(np.concatenate([m.predict_pred(check_input(r, self.schema)) for r in raws]))
+    return temper(combine(preds, self.weights, self.pool), self.temperature, self.task)
+
+@patch
+def predict_proba(self:FastPredictor, rows, # a DataFrame, a list of dicts, or one dict
+                 ) -> np.ndarray:
+    "Class probabilities, columns in the order of `classes_`."
+    if self.task == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
+    p = self.predict_pred(rows)
+    return np.c_[1 - p, p] if self.task == "binary" else p
+
+@patch
+def predict(self:FastPredictor, rows, # a DataFrame, a list of dicts, or one dict
+           ) -> np.ndarray:
+    "Predicted labels or values, one per row, in input order."
+    if self.task == "regression": return self.predict_pred(rows)
+    return self.classes_[self.predict_proba(rows).argmax(1)]
 
 # %% ../../nbs/31_fastpath.ipynb #0beb6415
 def _timings(f, args: list, n: int) -> np.ndarray:
@@ -617,15 +670,20 @@ def _timings(f, args: list, n: int) -> np.ndarray:
         if on: gc.enable()
     return out
 
-def bench_single_row(automl, rows, n: int = 200, n_normal: int|None = None, fast: FastPredictor|None = None) -> dict:
-    "Single-row latency (p50/p99 microseconds) of the raw booster(s), their C single-row call, the fast and the normal path."
+def bench_single_row(automl, # a fitted AutoML
+                     rows, # the rows to time, cycled through (a DataFrame or a list of dicts)
+                     n: int = 200, # calls timed per path
+                     n_normal: int|None = None, # calls timed on the normal path (default `n`)
+                     fast: FastPredictor|None = None, # the compiled model (default: compiled here)
+                    ) -> dict:
+    "Single-row latency (p50/p99 microseconds) of the raw boosters, their C single-row call, the fast and normal path."
     fp = fast or compile_fast(automl)
     recs = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
     if not recs: raise ConfigError("bench_single_row needs at least one row to time.")
     if n < 1: raise ConfigError(f"n must be at least 1 (got {n}).")
     comps = [c for _, cs in fp.members_ if cs for c in cs if c.booster is not None]
     mats = [[np.asarray([c.features(p)], dtype=np.float64) for c in comps] for p in (fp._parse_row(r) for r in recs)]
-    raw = lambda xs: [c.booster.booster.predict(x, num_iteration=c.booster.num_iteration, num_threads=1) for c, x in zip(comps, xs)]
+    raw = lambda xs: [c.booster.rows(x) for c, x in zip(comps, xs)]      # LightGBM's own `Booster.predict`
     lists = [[x[0].tolist() for x in xs] for xs in mats]
     capi = lambda xs: [c.booster.row(x) for c, x in zip(comps, xs)]
     fast_f = fp.predict_row if fp.task == "regression" else fp.predict_proba_row

@@ -1,4 +1,4 @@
-"""Every scored row in an embedded SQLite database, written by group commit so that a prediction acknowledged to a client is never lost; labels joined later by request id; retention by age.
+"""Every scored row in SQLite, committed in groups before the answer; labels joined by request id; retention.
 
 Docs: https://mlengineer.github.io/mlengineer/predlog.html.md"""
 
@@ -16,14 +16,16 @@ import numpy as np
 import pandas as pd
 from ..errors import *
 from ..data import load_table, file_kind
+from fastcore.basics import patch
 
 # %% ../../nbs/32_predlog.ipynb #5c57dc9f
 class PredictionLogError(MLEngineerError, RuntimeError):
     "The prediction log cannot be opened, written or read: disk full, locked by another process, not a database."
 
 def _utc_iso(t=None) -> str:
-    "`t` (ISO text, datetime, Timestamp, epoch seconds; None or missing: now) as fixed-width UTC ISO text, which sorts as time does."
-    if t is None or t is pd.NaT or (isinstance(t, (float, np.floating)) and math.isnan(t)): d = dt.datetime.now(dt.timezone.utc)
+    "`t` (ISO text, datetime, Timestamp, epoch seconds; None or missing: now) as fixed-width UTC ISO text."
+    if t is None or t is pd.NaT or (isinstance(t, (float, np.floating)) and math.isnan(t)):
+        d = dt.datetime.now(dt.timezone.utc)
     elif isinstance(t, str):
         try: d = dt.datetime.fromisoformat(t.strip())
         except ValueError: d = pd.Timestamp(t.strip()).to_pydatetime()
@@ -35,10 +37,12 @@ def _utc_iso(t=None) -> str:
         d = dt.datetime.fromtimestamp(float(t), dt.timezone.utc)
     else: raise TypeError(f"{type(t).__name__} is not a time")
     d = d.replace(tzinfo=dt.timezone.utc) if d.tzinfo is None else d.astimezone(dt.timezone.utc)
-    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}.{d.microsecond:06d}+00:00"
+    day = f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
+    return f"{day}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}.{d.microsecond:06d}+00:00"
 
 # %% ../../nbs/32_predlog.ipynb #0e09475a
-_ENTRY_KEYS = ("request_id", "row_index", "time", "model_name", "model_version", "inputs", "outputs", "label", "label_time")
+_ENTRY_KEYS = ("request_id", "row_index", "time", "model_name", "model_version", "inputs", "outputs", "label",
+               "label_time")
 
 def _plain(v):
     "`v` as plain JSON values: numpy and pandas scalars unwrapped, timestamps as ISO text, NaN/NaT/NA as null."
@@ -62,17 +66,20 @@ def _dumps(v) -> str:
     except (TypeError, ValueError): return json.dumps(_plain(v), allow_nan=False, separators=(",", ":"))
 
 def _rows(entries, model_name: str|None = None) -> list[tuple]:
-    "Check log entries (dicts) and turn them into table rows; a bad entry raises DataError naming it, before anything is written."
+    "Log entries (dicts) checked and turned into table rows; a bad entry raises DataError naming it, before any write."
     if isinstance(entries, dict): entries = [entries]
     if isinstance(entries, (str, bytes, pd.DataFrame)) or not hasattr(entries, "__iter__"):
-        raise DataError(f"log() takes a list of entries (dicts with request_id, inputs and outputs), got a {type(entries).__name__}.")
+        raise DataError("log() takes a list of entries (dicts with request_id, inputs and outputs), "
+                        f"got a {type(entries).__name__}.")
     out, next_row = [], {}
     for i, e in enumerate(entries):
         if not isinstance(e, dict):
-            raise DataError(f"Log entry {i} is a {type(e).__name__}; each entry must be a dict with request_id, inputs and outputs.")
+            raise DataError(f"Log entry {i} is a {type(e).__name__}; each entry must be a dict with request_id, "
+                            "inputs and outputs.")
         if extra := [k for k in e if k not in _ENTRY_KEYS]:
             hints = "".join(f" For {k!r}:{h}" for k in extra[:3] if (h := suggest(str(k), _ENTRY_KEYS)))
-            raise DataError(f"Log entry {i} has unknown keys {list(map(str, extra))}; an entry may have {', '.join(_ENTRY_KEYS)}.{hints}")
+            raise DataError(f"Log entry {i} has unknown keys {list(map(str, extra))}; an entry may have "
+                            f"{', '.join(_ENTRY_KEYS)}.{hints}")
         rid = e.get("request_id")
         if rid is None or (isinstance(rid, float) and math.isnan(rid)) or not str(rid).strip():
             raise DataError(f"Log entry {i} has no request_id: give every entry the id of the request it answers.")
@@ -83,24 +90,32 @@ def _rows(entries, model_name: str|None = None) -> list[tuple]:
         r = e.get("row_index")
         if r is None: r = next_row.get(rid, 0)
         elif isinstance(r, (bool, np.bool_)) or not isinstance(r, (int, np.integer)) or r < 0:
-            raise DataError(f"{where}: row_index must be a whole number >= 0 (the record's position in the request), got {r!r}.")
+            raise DataError(f"{where}: row_index must be a whole number >= 0 (the record's position in the request), "
+                            f"got {r!r}.")
         next_row[rid] = int(r) + 1
         try: t = _utc_iso(e.get("time"))
         except (ValueError, TypeError, OverflowError) as ex:
-            raise DataError(f"{where}: time {e.get('time')!r} is not a time ({ex}). Give ISO 8601 text, a datetime or a Timestamp.") from None
+            raise DataError(f"{where}: time {e.get('time')!r} is not a time ({ex}). "
+                            "Give ISO 8601 text, a datetime or a Timestamp.") from None
         try:
-            inputs, outputs, label = _dumps(e["inputs"]), _dumps(e.get("outputs")), _plain(e.get("label"))
+            inputs = _dumps(e["inputs"])
+            outputs = _dumps(e.get("outputs"))
+            label = _plain(e.get("label"))
         except TypeError as ex:
-            raise DataError(f"{where}: {ex}. Give plain values (numbers, text, booleans, null, lists and dicts of them).") from None
-        if isinstance(label, (dict, list)): raise DataError(f"{where}: the label must be one value, got a {type(label).__name__}.")
+            raise DataError(f"{where}: {ex}. Give plain values "
+                            "(numbers, text, booleans, null, lists and dicts of them).") from None
+        if isinstance(label, (dict, list)):
+            raise DataError(f"{where}: the label must be one value, got a {type(label).__name__}.")
         label_time = None
         if label is not None:
             try: label_time = _utc_iso(e.get("label_time"))
             except (ValueError, TypeError, OverflowError) as ex:
                 raise DataError(f"{where}: label_time {e.get('label_time')!r} is not a time ({ex}).") from None
-        name, version = e.get("model_name", model_name), e.get("model_version")
-        out.append((rid, int(r), t, None if name is None else str(name), None if version is None else str(version),
-                    inputs, outputs, label, label_time))
+        name = e.get("model_name", model_name)
+        version = e.get("model_version")
+        name = None if name is None else str(name)
+        version = None if version is None else str(version)
+        out.append((rid, int(r), t, name, version, inputs, outputs, label, label_time))
     return out
 
 # %% ../../nbs/32_predlog.ipynb #f30656e8
@@ -112,9 +127,11 @@ def _sql_error(e: Exception, path, doing: str) -> PredictionLogError:
         why = ("the database is locked by another connection or process. Wait for it (or stop it) and retry, "
                "or give a longer busy_timeout_ms.")
     elif "full" in low:
-        why = "the disk, or the log's size limit (max_bytes), is full. Free space, or delete old rows with retain(max_age_days)."
+        why = ("the disk, or the log's size limit (max_bytes), is full. Free space, or delete old rows with "
+               "retain(max_age_days).")
     elif "notadb" in low or "not a database" in low or "corrupt" in low or "malformed" in low:
-        why = "the file is not a prediction log, or it is damaged. Give another path, or restore the file from a backup."
+        why = ("the file is not a prediction log, or it is damaged. Give another path, or restore the file from a "
+               "backup.")
     elif any(w in low for w in ("readonly", "cantopen", "unable to open", "ioerr", "i/o", "permission")):
         why = ("the file cannot be opened or written (permissions, a missing directory, a read-only or failing disk). "
                "Check the path and the disk.")
@@ -127,7 +144,8 @@ def _rollback(con):
 
 # %% ../../nbs/32_predlog.ipynb #f4eff96f
 _VERSION = 1
-_COLUMNS = ["id", "request_id", "row_index", "time", "model_name", "model_version", "inputs", "outputs", "label", "label_time"]
+_COLUMNS = ["id", "request_id", "row_index", "time", "model_name", "model_version", "inputs", "outputs", "label",
+            "label_time"]
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS predictions (
     id INTEGER PRIMARY KEY,
@@ -144,63 +162,91 @@ CREATE TABLE IF NOT EXISTS predictions (
 CREATE INDEX IF NOT EXISTS predictions_request ON predictions(request_id, row_index);
 CREATE INDEX IF NOT EXISTS predictions_time ON predictions(time);
 """
-_INSERT = ("INSERT INTO predictions (request_id, row_index, time, model_name, model_version, inputs, outputs, label, label_time) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_INSERT = ("INSERT INTO predictions (request_id, row_index, time, model_name, model_version, inputs, outputs, label, "
+           "label_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+def _check_settings(batch_max, batch_wait_ms, busy_timeout_ms, max_bytes, path):
+    "`ConfigError` naming the first of `PredictionLog`'s settings that cannot work."
+    for k, v, lo in [("batch_max", batch_max, 1), ("busy_timeout_ms", busy_timeout_ms, 0)]:
+        if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+            raise ConfigError(f"{k} must be a whole number >= {lo}, got {v!r}.")
+    wait_ok = not isinstance(batch_wait_ms, bool) and isinstance(batch_wait_ms, (int, float))
+    if not wait_ok or not 0 <= batch_wait_ms <= 1000:
+        raise ConfigError(f"batch_wait_ms must be a number of milliseconds between 0 and 1000, got {batch_wait_ms!r}.")
+    if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 4096):
+        raise ConfigError(f"max_bytes must be a number of bytes >= 4096 (or None for no limit), got {max_bytes!r}.")
+    if not isinstance(path, (str, os.PathLike)):
+        raise ConfigError(f"path must be a file path, got a {type(path).__name__}.")
 
 class PredictionLog:
-    """Every scored row in an SQLite database (WAL). `log` returns once its rows are committed, in one transaction with
-    whatever other threads were logging at the same time (group commit), so an acknowledged prediction is never lost."""
-    def __init__(self, path, *, batch_max: int = 256, batch_wait_ms: float = 2, model_name: str|None = None,
-                 busy_timeout_ms: int = 5000, max_bytes: int|None = None):
-        for k, v, lo in [("batch_max", batch_max, 1), ("busy_timeout_ms", busy_timeout_ms, 0)]:
-            if isinstance(v, bool) or not isinstance(v, int) or v < lo: raise ConfigError(f"{k} must be a whole number >= {lo}, got {v!r}.")
-        if isinstance(batch_wait_ms, bool) or not isinstance(batch_wait_ms, (int, float)) or not 0 <= batch_wait_ms <= 1000:
-            raise ConfigError(f"batch_wait_ms must be a number of milliseconds between 0 and 1000, got {batch_wait_ms!r}.")
-        if max_bytes is not None and (isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 4096):
-            raise ConfigError(f"max_bytes must be a number of bytes >= 4096 (or None for no limit), got {max_bytes!r}.")
-        if not isinstance(path, (str, os.PathLike)): raise ConfigError(f"path must be a file path, got a {type(path).__name__}.")
-        self.path, self.batch_max, self.batch_wait_ms, self.model_name = Path(path), batch_max, batch_wait_ms, model_name
-        self.busy_timeout_ms, self.max_bytes = busy_timeout_ms, max_bytes
-        self._cv, self._pending, self._queued_rows = threading.Condition(), collections.deque(), 0
-        self._thread, self._stopping = None, False
+    "Every scored row in an SQLite database (WAL); `log` returns once its rows are committed (group commit)."
+    def __init__(self,
+                 path, # the database file (created, with its directory, if needed)
+                 *,
+                 batch_max: int = 256, # at most this many rows per transaction
+                 batch_wait_ms: float = 2, # how long the writer waits for more rows to join a transaction
+                 model_name: str|None = None, # the model name written where an entry gives none
+                 busy_timeout_ms: int = 5000, # how long to wait for another process's write lock
+                 max_bytes: int|None = None, # a size limit for the file (SQLite answers as on a full disk)
+                ):
+        _check_settings(batch_max, batch_wait_ms, busy_timeout_ms, max_bytes, path)
+        self.path = Path(path)
+        self.batch_max = batch_max
+        self.batch_wait_ms = batch_wait_ms
+        self.model_name = model_name
+        self.busy_timeout_ms = busy_timeout_ms
+        self.max_bytes = max_bytes
+        self._cv = threading.Condition()
+        self._pending = collections.deque()
+        self._queued_rows = 0
+        self._thread = None
+        self._stopping = False
         self._stats = dict(transactions=0, rows=0, calls=0, max_rows=0)
         self._setup()
 
     def __repr__(self): return f"PredictionLog('{self.path}')"
 
-    # -- the database ------------------------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False)
+        con = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None,
+                              check_same_thread=False)
         try:
             con.execute("PRAGMA synchronous=FULL")           # in WAL mode: the WAL is synced to disk at every commit
             if self.max_bytes:
-                con.execute(f"PRAGMA max_page_count={max(2, self.max_bytes // con.execute('PRAGMA page_size').fetchone()[0])}")
+                pages = max(2, self.max_bytes // con.execute("PRAGMA page_size").fetchone()[0])
+                con.execute(f"PRAGMA max_page_count={pages}")
         except BaseException:
-            con.close(); raise
+            con.close()
+            raise
         return con
 
     def _setup(self):
         if self.path.is_dir():
-            raise PredictionLogError(f"'{self.path}' is a directory; give the path of a log file, such as '{self.path/'predictions.db'}'.")
+            raise PredictionLogError(f"'{self.path}' is a directory; give the path of a log file, "
+                                     f"such as '{self.path/'predictions.db'}'.")
         try: self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as e: raise PredictionLogError(f"Cannot create the directory of the prediction log '{self.path}': {e}.") from None
+        except OSError as e:
+            raise PredictionLogError(f"Cannot create the directory of the prediction log '{self.path}': {e}.") from None
         try:
-            with closing(self._connect()) as con:
-                mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise PredictionLogError(f"The prediction log '{self.path}' cannot use write-ahead logging (SQLite kept journal mode "
-                                             f"{mode!r}). Put it on a local disk (WAL does not work on network file systems).")
-                version = con.execute("PRAGMA user_version").fetchone()[0]
-                if version > _VERSION:
-                    raise PredictionLogError(f"The prediction log '{self.path}' was written by a newer mlengineer (log format {version}, "
-                                             f"this one reads {_VERSION}). Upgrade mlengineer.")
-                con.executescript(_SCHEMA)
-                cols = [r[1] for r in con.execute("PRAGMA table_info(predictions)")]
-                if cols != _COLUMNS:
-                    raise PredictionLogError(f"'{self.path}' is an SQLite database with a 'predictions' table that is not a "
-                                             f"prediction log (columns {cols}). Give another path.")
-                if version == 0: con.execute(f"PRAGMA user_version={_VERSION}")
+            with closing(self._connect()) as con: self._check_db(con)
         except sqlite3.Error as e: raise _sql_error(e, self.path, "Opening") from None
+
+    def _check_db(self, con):
+        "Switch the database to WAL and create the table, after checking that the file is a prediction log."
+        mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise PredictionLogError(f"The prediction log '{self.path}' cannot use write-ahead logging (SQLite kept "
+                                     f"journal mode {mode!r}). Put it on a local disk (WAL does not work on network "
+                                     "file systems).")
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version > _VERSION:
+            raise PredictionLogError(f"The prediction log '{self.path}' was written by a newer mlengineer (log format "
+                                     f"{version}, this one reads {_VERSION}). Upgrade mlengineer.")
+        con.executescript(_SCHEMA)
+        cols = [r[1] for r in con.execute("PRAGMA table_info(predictions)")]
+        if cols != _COLUMNS:
+            raise PredictionLogError(f"'{self.path}' is an SQLite database with a 'predictions' table that is not a "
+                                     f"prediction log (columns {cols}). Give another path.")
+        if version == 0: con.execute(f"PRAGMA user_version={_VERSION}")
 
     def _query(self, sql: str, params=()) -> list[tuple]:
         "Rows of a read-only query, on a connection of its own (WAL: readers never wait for the writer)."
@@ -211,229 +257,263 @@ class PredictionLog:
 
     def __len__(self) -> int: return self._query("SELECT COUNT(*) FROM predictions")[0][0]
 
-    # -- group commit --------------------------------------------------------------------------------------------------
-    def _enqueue(self, rows=None, fn=None) -> Future:
-        fut = Future()
-        with self._cv:
-            self._pending.append((time.monotonic(), rows, fn, fut))
-            if rows: self._queued_rows += len(rows)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._write_loop, name="mle-predlog-writer", daemon=True)
-                self._thread.start()
-            self._cv.notify_all()
-        return fut
+# %% ../../nbs/32_predlog.ipynb #17b43bd4
+@patch
+def _enqueue(self:PredictionLog, rows=None, fn=None) -> Future:
+    "Queue `rows` to write, or a job `fn(connection)`; a Future of its result."
+    fut = Future()
+    with self._cv:
+        self._pending.append((time.monotonic(), rows, fn, fut))
+        if rows: self._queued_rows += len(rows)
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._write_loop, name="mle-predlog-writer", daemon=True)
+            self._thread.start()
+        self._cv.notify_all()
+    return fut
 
-    def _take(self) -> list:
-        "The next batch (called holding the lock, with something pending): one job, or row writes totalling <= batch_max rows."
-        if self._pending[0][2] is None:
-            deadline = self._pending[0][0] + self.batch_wait_ms / 1000
-            while not self._stopping and self._queued_rows < self.batch_max and (left := deadline - time.monotonic()) > 0:
-                self._cv.wait(left)
-        batch, n = [], 0
-        while self._pending:
-            t0, rows, fn, fut = self._pending[0]
-            if batch and (fn is not None or n + len(rows) > self.batch_max): break
-            self._pending.popleft()
-            if rows: self._queued_rows -= len(rows)
-            if not fut.set_running_or_notify_cancel(): continue          # cancelled by its caller: not written
-            batch.append((rows, fn, fut))
-            if fn is not None: break
-            n += len(rows)
-        return batch
+@patch
+def _take(self:PredictionLog) -> list:
+    "The next batch (lock held, something pending): one job, or row writes totalling <= batch_max rows."
+    if self._pending[0][2] is None:
+        deadline = self._pending[0][0] + self.batch_wait_ms / 1000
+        while not self._stopping and self._queued_rows < self.batch_max and (left := deadline - time.monotonic()) > 0:
+            self._cv.wait(left)
+    batch = []
+    n = 0
+    while self._pending:
+        t0, rows, fn, fut = self._pending[0]
+        if batch and (fn is not None or n + len(rows) > self.batch_max): break
+        self._pending.popleft()
+        if rows: self._queued_rows -= len(rows)
+        if not fut.set_running_or_notify_cancel(): continue          # cancelled by its caller: not written
+        batch.append((rows, fn, fut))
+        if fn is not None: break
+        n += len(rows)
+    return batch
 
-    def _write_loop(self):
-        try: con = self._connect()
-        except sqlite3.Error as e:
+@patch
+def _fail_pending(self:PredictionLog, e: sqlite3.Error):
+    "The writer could not open the database: fail every queued call with the error, and stop."
+    with self._cv:
+        jobs = list(self._pending)
+        self._thread = None
+        self._stopping = False
+        self._queued_rows = 0
+        self._pending.clear()
+        self._cv.notify_all()
+    for *_, fut in jobs:
+        if fut.set_running_or_notify_cancel(): fut.set_exception(_sql_error(e, self.path, "Opening"))
+
+@patch
+def _write_loop(self:PredictionLog):
+    "The writer thread: take batches and run them until closed with nothing pending."
+    try: con = self._connect()
+    except sqlite3.Error as e: return self._fail_pending(e)
+    try:
+        while True:
             with self._cv:
-                jobs, self._thread, self._stopping, self._queued_rows = list(self._pending), None, False, 0
-                self._pending.clear()
-                self._cv.notify_all()
-            for *_, fut in jobs:
-                if fut.set_running_or_notify_cancel(): fut.set_exception(_sql_error(e, self.path, "Opening"))
-            return
-        try:
-            while True:
-                with self._cv:
-                    while not self._pending and not self._stopping: self._cv.wait()
-                    if not self._pending:                                     # closing, and everything is written
-                        self._thread, self._stopping = None, False
-                        self._cv.notify_all()
-                        return
-                    batch = self._take()
-                if batch: self._run(con, batch)
-        finally: con.close()
+                while not self._pending and not self._stopping: self._cv.wait()
+                if not self._pending:                                     # closing, and everything is written
+                    self._thread = None
+                    self._stopping = False
+                    self._cv.notify_all()
+                    return
+                batch = self._take()
+            if batch: self._run(con, batch)
+    finally: con.close()
 
-    def _run(self, con, batch):
-        if batch[0][1] is not None:                                          # a job: labels, retention, flush
-            _, fn, fut = batch[0]
-            try: fut.set_result(fn(con))
-            except sqlite3.Error as e: _rollback(con); fut.set_exception(_sql_error(e, self.path, "Updating"))
-            except Exception as e: _rollback(con); fut.set_exception(e)
-            return
-        rows = [r for rs, _, _ in batch for r in rs]
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            con.executemany(_INSERT, rows)
-            con.execute("COMMIT")
-        except Exception as e:
-            _rollback(con)
-            for rs, _, fut in batch:
-                fut.set_exception(_sql_error(e, self.path, f"Writing {len(rs)} row(s) to") if isinstance(e, sqlite3.Error) else
-                                  PredictionLogError(f"Writing {len(rs)} row(s) to the prediction log '{self.path}' failed: "
-                                                     f"{type(e).__name__}: {e}"))
-            return
-        with self._cv:
-            s = self._stats
-            s["transactions"] += 1; s["rows"] += len(rows); s["calls"] += len(batch); s["max_rows"] = max(s["max_rows"], len(rows))
-        for rs, _, fut in batch: fut.set_result(len(rs))
+@patch
+def _run_job(self:PredictionLog, con, fn, fut):
+    "Run one job on the writer's connection; its result or error goes to `fut`."
+    try: fut.set_result(fn(con))
+    except sqlite3.Error as e:
+        _rollback(con)
+        fut.set_exception(_sql_error(e, self.path, "Updating"))
+    except Exception as e:
+        _rollback(con)
+        fut.set_exception(e)
 
-    def _call(self, fn):
-        "Run `fn(connection)` in the writer thread, after everything queued before it; its result (errors raised here)."
-        return self._enqueue(fn=fn).result()
+@patch
+def _run(self:PredictionLog, con, batch):
+    "Write a batch of row writes in one transaction (or run its one job) and settle the callers' futures."
+    if batch[0][1] is not None: return self._run_job(con, *batch[0][1:])     # a job: labels, retention, flush
+    rows = [r for rs, _, _ in batch for r in rs]
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany(_INSERT, rows)
+        con.execute("COMMIT")
+    except Exception as e:
+        _rollback(con)
+        for rs, _, fut in batch:
+            doing = f"Writing {len(rs)} row(s) to"
+            if isinstance(e, sqlite3.Error): err = _sql_error(e, self.path, doing)
+            else: err = PredictionLogError(f"{doing} the prediction log '{self.path}' failed: {type(e).__name__}: {e}")
+            fut.set_exception(err)
+        return
+    with self._cv:
+        s = self._stats
+        s["transactions"] += 1
+        s["rows"] += len(rows)
+        s["calls"] += len(batch)
+        s["max_rows"] = max(s["max_rows"], len(rows))
+    for rs, _, fut in batch: fut.set_result(len(rs))
 
-    # -- the public side -----------------------------------------------------------------------------------------------
-    def submit(self, entries) -> Future:
-        "Queue `entries` for the next group commit: a Future of the number of rows written (its exception a PredictionLogError)."
-        rows = _rows(entries, self.model_name)
-        if rows: return self._enqueue(rows=rows)
-        fut = Future(); fut.set_result(0)
-        return fut
+@patch
+def _call(self:PredictionLog, fn):
+    "Run `fn(connection)` in the writer thread, after everything queued before it; its result (errors raised here)."
+    return self._enqueue(fn=fn).result()
 
-    def log(self, entries, timeout: float|None = None) -> None:
-        "Write `entries` (dicts: request_id, inputs, outputs[, time, model_name, model_version, row_index, label]); returns once committed."
-        fut = self.submit(entries)
-        try: fut.result(timeout)
-        except TimeoutError:
-            raise PredictionLogError(f"The prediction log '{self.path}' did not commit the entries within {timeout} s "
-                                     "(they may still be written). Check the disk.") from None
+# %% ../../nbs/32_predlog.ipynb #00bbd765
+@patch
+def submit(self:PredictionLog,
+           entries, # dicts: request_id, inputs, outputs[, time, model_name, model_version, row_index, label]
+          ) -> Future:
+    "Queue `entries` for the next group commit: a Future of the number of rows written (or a PredictionLogError)."
+    rows = _rows(entries, self.model_name)
+    if rows: return self._enqueue(rows=rows)
+    fut = Future()
+    fut.set_result(0)
+    return fut
 
-    def as_hook(self):
-        "A `log_hook` for `serve.make_app`: logs each answer's entries and returns once they are committed (else raises)."
-        def log_hook(entries): self.log(entries)
-        log_hook.prediction_log = self
-        return log_hook
+@patch
+def log(self:PredictionLog,
+        entries, # dicts: request_id, inputs, outputs[, time, model_name, model_version, row_index, label]
+        timeout: float|None = None, # seconds to wait for the commit (None: as long as it takes)
+       ) -> None:
+    "Write `entries`; returns once they are committed."
+    fut = self.submit(entries)
+    try: fut.result(timeout)
+    except TimeoutError:
+        raise PredictionLogError(f"The prediction log '{self.path}' did not commit the entries within {timeout} s "
+                                 "(they may still be written). Check the disk.") from None
 
-    def flush(self) -> None:
-        "Return once everything queued so far is committed."
-        self._call(lambda con: None)
+@patch
+def as_hook(self:PredictionLog):
+    "A `log_hook` for `serve.make_app`: logs each answer's entries and returns once they are committed (else raises)."
+    def log_hook(entries): self.log(entries)
+    log_hook.prediction_log = self
+    return log_hook
 
-    def stats(self) -> dict:
-        "Group-commit figures: transactions, rows, log calls, rows and calls per transaction, the largest transaction."
-        with self._cv: s = dict(self._stats)
-        n = max(s["transactions"], 1)
-        return {**s, "rows_per_transaction": s["rows"] / n, "calls_per_transaction": s["calls"] / n}
+@patch
+def flush(self:PredictionLog) -> None:
+    "Return once everything queued so far is committed."
+    self._call(lambda con: None)
 
-    def close(self, timeout: float|None = None) -> None:
-        "Write everything queued, then stop the writer thread (a later write starts it again)."
-        with self._cv:
-            t = self._thread
-            if t is None: return
-            self._stopping = True
-            self._cv.notify_all()
-        t.join(timeout)
+@patch
+def stats(self:PredictionLog) -> dict:
+    "Group-commit figures: transactions, rows, log calls, rows and calls per transaction, the largest transaction."
+    with self._cv: s = dict(self._stats)
+    n = max(s["transactions"], 1)
+    return {**s, "rows_per_transaction": s["rows"] / n, "calls_per_transaction": s["calls"] / n}
 
-    def __enter__(self): return self
-    def __exit__(self, *exc): self.close()
+@patch
+def close(self:PredictionLog,
+          timeout: float|None = None, # seconds to wait for the writer thread
+         ) -> None:
+    "Write everything queued, then stop the writer thread (a later write starts it again)."
+    with self._cv:
+        t = self._thread
+        if t is None: return
+        self._stopping = True
+        self._cv.notify_all()
+    t.join(timeout)
 
-    def add_labels(self, labels, *, id_col: str = "request_id", row_col: str = "row_index", label_col: str = "label",
-                   time=None, time_col: str = "label_time") -> dict:
-        "Join true outcomes to the logged rows by request id (and row index): {labels, matched, unknown, unknown_rows, skipped, duplicates}."
-        items, report = _label_items(labels, id_col, row_col, label_col, time, time_col)
-        matched, unknown, unknown_rows = self._call(lambda con: _join_labels(con, items))
-        return dict(labels=report["labels"], matched=matched, unknown=unknown, unknown_rows=unknown_rows,
-                    skipped=report["skipped"], duplicates=report["duplicates"])
+@patch
+def __enter__(self:PredictionLog): return self
 
-    def frame(self, start=None, end=None, model_version=None, labelled: bool|None = None) -> pd.DataFrame:
-        "The rows logged in [start, end) (by model version, labelled or not) as a table: inputs as columns, prediction, proba_<class>, label."
-        where, params = [], []
-        for op, t, what in [(">=", start, "start"), ("<", end, "end")]:
-            if t is None: continue
-            try: params.append(_utc_iso(t))
-            except (ValueError, TypeError, OverflowError) as e: raise ConfigError(f"{what}={t!r} is not a time ({e}).") from None
-            where.append(f"time {op} ?")
-        if model_version is not None:
-            vs = [model_version] if isinstance(model_version, (str, int, np.integer)) else list(model_version)
-            where.append(f"model_version IN ({', '.join('?' * len(vs))})"); params += [str(v) for v in vs]
-        if labelled is not None: where.append("label IS NOT NULL" if labelled else "label IS NULL")
-        rows = self._query(f"SELECT {', '.join(_COLUMNS[1:])} FROM predictions"
-                           + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY time, id", params)
-        return _log_frame(rows)
-
-    def retain(self, max_age_days: float, *, now=None, vacuum: bool = False) -> int:
-        "Delete the rows older than `max_age_days` (counted back from `now`, default the current time); the number deleted."
-        if isinstance(max_age_days, bool) or not isinstance(max_age_days, (int, float)) or not max_age_days >= 0:
-            raise ConfigError(f"max_age_days must be a number of days >= 0, got {max_age_days!r}.")
-        cutoff = _utc_iso(pd.Timestamp(_utc_iso(now)) - pd.Timedelta(days=max_age_days))
-        def delete(con):
-            con.execute("BEGIN IMMEDIATE")
-            n = con.execute("DELETE FROM predictions WHERE time < ?", (cutoff,)).rowcount
-            con.execute("COMMIT")
-            if vacuum:
-                con.execute("VACUUM")
-                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return n
-        return self._call(delete)
+@patch
+def __exit__(self:PredictionLog, *exc): self.close()
 
 # %% ../../nbs/32_predlog.ipynb #edebb0e4
-def _label_items(labels, id_col: str, row_col: str, label_col: str, time=None, time_col: str = "label_time") -> tuple[list, dict]:
-    "Labels (DataFrame, mapping or Series) as [(request_id, row_index or None, label, label_time)], and counts skipped/duplicated."
+def _label_items(labels, id_col: str, row_col: str, label_col: str, time=None,
+                 time_col: str = "label_time") -> tuple[list, dict]:
+    "Labels (DataFrame, mapping or Series) as [(request_id, row_index or None, label, label_time)]; counts skipped."
     if isinstance(labels, pd.Series): labels = pd.DataFrame({id_col: labels.index, label_col: labels.to_numpy()})
     elif isinstance(labels, dict):
         keys = list(labels)
         pairs = [k if isinstance(k, tuple) else (k, None) for k in keys]
         if any(len(p) != 2 for p in pairs):
             raise DataError("Label keys must be request ids, or (request_id, row_index) pairs.")
-        labels = pd.DataFrame({id_col: [p[0] for p in pairs], row_col: [p[1] for p in pairs], label_col: list(labels.values())})
+        labels = pd.DataFrame({id_col: [p[0] for p in pairs], row_col: [p[1] for p in pairs],
+                               label_col: list(labels.values())})
     elif not isinstance(labels, pd.DataFrame):
-        raise DataError(f"Labels must be a DataFrame, a mapping request_id -> label, or a Series; got a {type(labels).__name__}.")
+        raise DataError("Labels must be a DataFrame, a mapping request_id -> label, or a Series; "
+                        f"got a {type(labels).__name__}.")
     for c in (id_col, label_col):
         if c not in labels.columns:
+            option = "id_col" if c == id_col else "label_col"
             raise ColumnNotFoundError(f"The labels have no column {c!r}.{suggest(c, labels.columns)} Their columns: "
-                                      f"{', '.join(map(str, labels.columns[:20]))}. Name the column with "
-                                      f"{'id_col' if c == id_col else 'label_col'}=.")
+                                      f"{', '.join(map(str, labels.columns[:20]))}. Name the column with {option}=.")
     default_time = _utc_iso(time)
-    ids, labs = labels[id_col].tolist(), labels[label_col].tolist()
+    ids = labels[id_col].tolist()
+    labs = labels[label_col].tolist()
     rows = labels[row_col].tolist() if row_col in labels.columns else [None] * len(labels)
     times = labels[time_col].tolist() if time is None and time_col in labels.columns else [None] * len(labels)
     out, skipped = {}, 0
     for i, (rid, r, lab, t) in enumerate(zip(ids, rows, labs, times)):
         lab = _plain(lab)
         if lab is None or rid is None or (isinstance(rid, float) and math.isnan(rid)) or not str(rid).strip():
-            skipped += 1; continue
-        if isinstance(rid, (float, np.floating)) and float(rid).is_integer(): rid = int(rid)   # 17.0 read from a column with gaps
+            skipped += 1
+            continue
+        if isinstance(rid, (float, np.floating)) and float(rid).is_integer():
+            rid = int(rid)                                          # 17.0 read from a column with gaps
         if r is not None and not (isinstance(r, float) and math.isnan(r)):
             if isinstance(r, (bool, np.bool_)) or not float(r).is_integer() or r < 0:
                 raise DataError(f"Label row {i}: {row_col}={r!r} is not a row index (a whole number >= 0).")
             r = int(r)
         else: r = None
         try: lt = default_time if t is None or (not isinstance(t, str) and pd.isna(t)) else _utc_iso(t)
-        except (ValueError, TypeError, OverflowError) as e: raise DataError(f"Label row {i}: {time_col}={t!r} is not a time ({e}).") from None
+        except (ValueError, TypeError, OverflowError) as e:
+            raise DataError(f"Label row {i}: {time_col}={t!r} is not a time ({e}).") from None
         out[(str(rid), r)] = (str(rid), r, lab, lt)
     n = len(labels) - skipped
     return list(out.values()), dict(labels=n, skipped=skipped, duplicates=n - len(out))
 
 def _join_labels(con, items: list) -> tuple[int, list, list]:
-    "Write the labels to the logged rows in one transaction: (rows labelled, unknown request ids, unknown (request_id, row_index))."
+    "Write the labels to the logged rows in one transaction: (rows labelled, unknown ids, unknown (id, row_index))."
     con.execute("BEGIN IMMEDIATE")
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS new_labels (request_id TEXT, row_index INTEGER, label, label_time TEXT)")
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS new_labels "
+                "(request_id TEXT, row_index INTEGER, label, label_time TEXT)")
     con.execute("DELETE FROM new_labels")
     con.executemany("INSERT INTO new_labels VALUES (?, ?, ?, ?)", items)
     matched = con.execute("""UPDATE predictions SET label = l.label, label_time = l.label_time FROM new_labels AS l
                              WHERE predictions.request_id = l.request_id
                                AND (l.row_index IS NULL OR predictions.row_index = l.row_index)""").rowcount
     missing = con.execute("""SELECT l.request_id, l.row_index,
-                                    EXISTS (SELECT 1 FROM predictions p WHERE p.request_id = l.request_id) FROM new_labels AS l
+                                    EXISTS (SELECT 1 FROM predictions p WHERE p.request_id = l.request_id)
+                             FROM new_labels AS l
                              WHERE NOT EXISTS (SELECT 1 FROM predictions p WHERE p.request_id = l.request_id
                                                AND (l.row_index IS NULL OR p.row_index = l.row_index))""").fetchall()
     con.execute("DELETE FROM new_labels")
     con.execute("COMMIT")
-    return matched, sorted({rid for rid, _, known in missing if not known}), sorted((rid, r) for rid, r, known in missing if known)
+    unknown = sorted({rid for rid, _, known in missing if not known})
+    unknown_rows = sorted((rid, r) for rid, r, known in missing if known)
+    return matched, unknown, unknown_rows
+
+# %% ../../nbs/32_predlog.ipynb #89fed1a4
+@patch
+def add_labels(self:PredictionLog,
+               labels, # a DataFrame, a mapping request_id (or (request_id, row_index)) -> label, or a Series
+               *,
+               id_col: str = "request_id", # the labels' request id column
+               row_col: str = "row_index", # their row index column, if any
+               label_col: str = "label", # their label column
+               time=None, # when the labels arrived, for all of them (default: `time_col`, else now)
+               time_col: str = "label_time", # their label time column, if any
+              ) -> dict:
+    "Join true outcomes to the logged rows by request id (and row index); a report of what matched and what not."
+    items, report = _label_items(labels, id_col, row_col, label_col, time, time_col)
+    matched, unknown, unknown_rows = self._call(lambda con: _join_labels(con, items))
+    return dict(labels=report["labels"], matched=matched, unknown=unknown, unknown_rows=unknown_rows,
+                skipped=report["skipped"], duplicates=report["duplicates"])
 
 # %% ../../nbs/32_predlog.ipynb #1356085e
 def _log_frame(rows: list[tuple]) -> pd.DataFrame:
-    "The log's rows (request_id ... label_time) as a table: meta columns, inputs as columns, prediction and proba_<class>, label."
+    "The log's rows (request_id ... label_time) as a table: meta, inputs as columns, prediction, proba_<class>, label."
     meta = ["request_id", "row_index", "time", "model_name", "model_version"]
-    if not rows: return pd.DataFrame({c: pd.Series(dtype="datetime64[us, UTC]" if c == "time" else object) for c in meta + ["prediction", "label", "label_time"]})
+    if not rows:
+        empty = meta + ["prediction", "label", "label_time"]
+        return pd.DataFrame({c: pd.Series(dtype="datetime64[us, UTC]" if c == "time" else object) for c in empty})
     cols = list(zip(*rows))
     X = pd.DataFrame(json.loads("[" + ",".join(cols[5]) + "]"))
     outs = [o if isinstance(o, dict) else {"prediction": o} for o in json.loads("[" + ",".join(cols[6]) + "]")]
@@ -447,17 +527,71 @@ def _log_frame(rows: list[tuple]) -> pd.DataFrame:
              own("time"): pd.to_datetime(pd.Series(cols[2]), utc=True, format="ISO8601"),
              own("model_name"): list(cols[3]), own("model_version"): list(cols[4])}
     head = pd.DataFrame(parts)
-    tail = pd.DataFrame({own("label"): list(cols[7]), own("label_time"): pd.to_datetime(pd.Series(cols[8]), utc=True, format="ISO8601")})
+    label_times = pd.to_datetime(pd.Series(cols[8]), utc=True, format="ISO8601")
+    tail = pd.DataFrame({own("label"): list(cols[7]), own("label_time"): label_times})
     return pd.concat([head, X, O.rename(columns=own), tail], axis=1)
 
+# %% ../../nbs/32_predlog.ipynb #81516b95
+@patch
+def frame(self:PredictionLog,
+          start=None, # the window's first time (included); None: from the first row
+          end=None, # the window's end (excluded); None: to the last row
+          model_version=None, # one version, or a list of them; None: all
+          labelled: bool|None = None, # True: labelled rows only, False: unlabelled only, None: all
+         ) -> pd.DataFrame:
+    "The rows logged in [start, end) as a table: inputs as columns, prediction, proba_<class>, label."
+    where, params = [], []
+    for op, t, what in [(">=", start, "start"), ("<", end, "end")]:
+        if t is None: continue
+        try: params.append(_utc_iso(t))
+        except (ValueError, TypeError, OverflowError) as e:
+            raise ConfigError(f"{what}={t!r} is not a time ({e}).") from None
+        where.append(f"time {op} ?")
+    if model_version is not None:
+        vs = [model_version] if isinstance(model_version, (str, int, np.integer)) else list(model_version)
+        where.append(f"model_version IN ({', '.join('?' * len(vs))})")
+        params += [str(v) for v in vs]
+    if labelled is not None: where.append("label IS NOT NULL" if labelled else "label IS NULL")
+    condition = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = self._query(f"SELECT {', '.join(_COLUMNS[1:])} FROM predictions{condition} ORDER BY time, id", params)
+    return _log_frame(rows)
+
+@patch
+def retain(self:PredictionLog,
+           max_age_days: float, # rows older than this many days are deleted
+           *,
+           now=None, # the time the age is counted back from (default: the current time)
+           vacuum: bool = False, # also give the freed space back to the file system
+          ) -> int:
+    "Delete the rows older than `max_age_days`; the number deleted."
+    if isinstance(max_age_days, bool) or not isinstance(max_age_days, (int, float)) or not max_age_days >= 0:
+        raise ConfigError(f"max_age_days must be a number of days >= 0, got {max_age_days!r}.")
+    cutoff = _utc_iso(pd.Timestamp(_utc_iso(now)) - pd.Timedelta(days=max_age_days))
+    def delete(con):
+        con.execute("BEGIN IMMEDIATE")
+        n = con.execute("DELETE FROM predictions WHERE time < ?", (cutoff,)).rowcount
+        con.execute("COMMIT")
+        if vacuum:
+            con.execute("VACUUM")
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return n
+    return self._call(delete)
+
 # %% ../../nbs/32_predlog.ipynb #58bc03da
-def import_labels(log_path, labels_file, id_col: str = "request_id", label_col: str = "label", row_col: str = "row_index",
-                  time_col: str = "label_time") -> dict:
-    "`mle monitor labels LOG FILE`: join the labels in a CSV or Parquet file to the prediction log by request id; add_labels' report."
+def import_labels(log_path, # the prediction log file
+                  labels_file, # a CSV or Parquet file of labels
+                  id_col: str = "request_id", # its request id column
+                  label_col: str = "label", # its label column
+                  row_col: str = "row_index", # its row index column, if any
+                  time_col: str = "label_time", # its label time column, if any
+                 ) -> dict:
+    "`mle monitor labels LOG FILE`: join the labels in a file to the prediction log by request id; add_labels' report."
     log_path, labels_file = Path(log_path), Path(labels_file)
     if not log_path.is_file():
-        raise DataFileNotFoundError(f"No prediction log at '{log_path}'. Give the log file the service writes (serve(..., log_path=...)).")
-    parquet = labels_file.is_file() and (file_kind(labels_file) == "parquet" or labels_file.suffix.lower() in (".parquet", ".pq"))
+        raise DataFileNotFoundError(f"No prediction log at '{log_path}'. "
+                                    "Give the log file the service writes (serve(..., log_path=...)).")
+    named_parquet = labels_file.suffix.lower() in (".parquet", ".pq")
+    parquet = labels_file.is_file() and (file_kind(labels_file) == "parquet" or named_parquet)
     labels = load_table(labels_file, **({} if parquet else {"dtype": {id_col: str}}))
     with PredictionLog(log_path) as log:
         return log.add_labels(labels, id_col=id_col, label_col=label_col, row_col=row_col, time_col=time_col)

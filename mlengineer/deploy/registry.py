@@ -1,4 +1,4 @@
-"""A local model registry: named models with immutable numbered versions, aliases such as `champion` that can be promoted and rolled back, and an append-only log of every change, safe under concurrent processes and crashes.
+"""A local model registry: immutable numbered versions, aliases to promote and roll back, an append-only log.
 
 Docs: https://mlengineer.github.io/mlengineer/registry.html.md"""
 
@@ -15,6 +15,7 @@ try: import fcntl
 except ImportError: fcntl = None     # Windows: the registry refuses changes (see `_locked`)
 from ..bundle import BundleWarning, bundle_info, find_bundle, fsync_dir, jsonable, read_manifest, write_file
 from ..errors import BundleError, ConfigError, MLEngineerError, suggest
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['RegistryLockTimeout', 'Registry']
@@ -71,7 +72,7 @@ def _write_json_atomic(path: Path, obj):
 
 # %% ../../nbs/30_registry.ipynb #9884c41e
 def _append_event(log: Path, event: dict):
-    "Append `event` as one JSON line to `log` and fsync it; a torn last line left by a crash is ended first. Caller holds the lock."
+    "Append `event` as one JSON line to `log`, fsynced; a torn last line left by a crash is ended first (lock held)."
     line = (json.dumps(event, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n").encode("utf-8")
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
@@ -114,25 +115,30 @@ class RegistryLockTimeout(MLEngineerError, TimeoutError):
     "Another process held a registry model's lock for longer than the caller was willing to wait."
 
 def _wait_flock(fd: int, timeout: float) -> bool:
-    "Block on an exclusive flock of `fd` for at most `timeout` s; True once held. The kernel queues waiters, so none starves."
-    got, guard, state = threading.Event(), threading.Lock(), {"gave_up": False, "error": None}
+    "Block on an exclusive flock of `fd` for at most `timeout` s; True once held (the kernel queues the waiters)."
+    got = threading.Event()
+    guard = threading.Lock()
+    state = {"gave_up": False, "error": None}
     def wait():
         try: fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError as e: state["error"] = e
         with guard:
             if state["gave_up"]:      # the caller left: let go at once (closing our duplicate releases the lock)
-                os.close(fd); return
+                os.close(fd)
+                return
             got.set()
     threading.Thread(target=wait, daemon=True, name="registry-lock").start()
     got.wait(timeout)
     with guard:
-        if not got.is_set(): state["gave_up"] = True; return False
+        if not got.is_set():
+            state["gave_up"] = True
+            return False
     if state["error"]: raise state["error"]
     return True
 
 @contextmanager
 def _locked(lock_path: Path, timeout: float = 60):
-    "Hold an exclusive `flock` on `lock_path` (created if needed) for the block; the kernel releases it if the process dies."
+    "Hold an exclusive `flock` on `lock_path` (created if needed) for the block; released if the process dies."
     if fcntl is None:
         raise ConfigError("Changing a registry needs POSIX file locks (fcntl), which this platform lacks; "
                           "use the registry from Linux or macOS.")
@@ -144,7 +150,8 @@ def _locked(lock_path: Path, timeout: float = 60):
             if not _wait_flock(waiter, timeout):
                 raise RegistryLockTimeout(
                     f"Could not lock '{lock_path}' within {timeout:g} s: another process is changing this model "
-                    "(registering or promoting). Retry, or find the process holding it (e.g. `fuser` on that file).") from None
+                    "(registering or promoting). Retry, or find the process holding it (e.g. `fuser` on that file)."
+                    ) from None
             os.close(waiter)           # `fd` shares the open file (and so the lock) with `waiter`
         yield
     finally:
@@ -157,17 +164,21 @@ _VERSION_COLUMNS = ["version", "created_at", "registered_at", "task", "target", 
                     "data_sha256", "aliases", "note", "problem"]
 
 def _hook(step: str, **info):
-    "Called at each step of `Registry.register` ('copied', 'staged', 'locked'); does nothing. Tests replace it to stop a process there."
+    "Called at each step of `Registry.register` ('copied', 'staged', 'locked'); does nothing (tests stop there)."
 
 def _copy_file(src: Path, dst: Path):
+    "Copy the file `src` to `dst` and fsync the copy."
     with open(src, "rb") as fi, open(dst, "wb") as fo:
-        shutil.copyfileobj(fi, fo, 1 << 20); fo.flush(); os.fsync(fo.fileno())
+        shutil.copyfileobj(fi, fo, 1 << 20)
+        fo.flush()
+        os.fsync(fo.fileno())
 
 def _cleanup_staging(vdir: Path, older_than: float = 3600) -> list[Path]:
-    "Remove hidden entries of `vdir` (left by registrations killed mid-way) last modified more than `older_than` s ago."
-    now, removed = time.time(), []
+    "Remove hidden entries of `vdir` (left by registrations killed mid-way) last modified over `older_than` s ago."
+    now = time.time()
+    removed = []
     if not vdir.is_dir(): return removed
-    for p in vdir.iterdir():         # versions/ holds numbered versions and, while registering, hidden staging directories
+    for p in vdir.iterdir():         # numbered versions and, while registering, hidden staging directories
         try:
             if p.name.startswith(".") and now - p.lstat().st_mtime >= older_than:
                 if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
@@ -179,7 +190,8 @@ def _cleanup_staging(vdir: Path, older_than: float = 3600) -> list[Path]:
 def _frame(rows, columns, ints=(), nullable=(), floats=()) -> pd.DataFrame:
     "A DataFrame of `rows` whose text columns keep None (not NaN), with the given int / nullable-int / float columns."
     df = pd.DataFrame(rows, columns=columns, dtype=object)
-    return df.astype({**{c: "int64" for c in ints}, **{c: "Int64" for c in nullable}, **{c: "float64" for c in floats}})
+    types = {**{c: "int64" for c in ints}, **{c: "Int64" for c in nullable}, **{c: "float64" for c in floats}}
+    return df.astype(types)
 
 def _cv_score(man: dict):
     "The cross-validated score of the model a manifest describes (the ensemble's, else the best single model's)."
@@ -188,49 +200,63 @@ def _cv_score(man: dict):
         if isinstance(cv.get(k), (int, float)) and not isinstance(cv.get(k), bool): return cv[k]
     return None
 
+def _is_number(ref) -> bool:
+    "Whether a version reference is a version number: an int (not a bool) or a string of digits."
+    if isinstance(ref, (bool, np.bool_)): return False
+    return isinstance(ref, (int, np.integer)) or (isinstance(ref, str) and bool(re.fullmatch(r"[0-9]+", ref)))
+
 class Registry:
     "A directory of named models, each with immutable numbered versions (bundles), aliases and an append-only log."
     ALIASES, LOG, LOCK = "aliases.json", "log.jsonl", ".lock"
 
-    def __init__(self, root=None, *, lock_timeout: float = 60):
+    def __init__(self,
+                 root=None, # the registry's directory; default $MLE_REGISTRY, else ./registry
+                 *,
+                 lock_timeout: float = 60, # seconds a change waits for another process's lock
+                ):
         self.root = Path(root if root is not None else (os.environ.get("MLE_REGISTRY") or "registry"))
         self.lock_timeout = lock_timeout
 
     def __repr__(self): return f"Registry('{self.root}')"
 
-    # --- where things are ------------------------------------------------------------------
     def names(self) -> list[str]:
         "The models in the registry, sorted."
         if not self.root.is_dir(): return []
-        return sorted(p.name for p in self.root.iterdir() if _NAME_RE.fullmatch(p.name) and not p.is_symlink()
-                      and (p/"versions").is_dir())
+        return sorted(p.name for p in self.root.iterdir()
+                      if _NAME_RE.fullmatch(p.name) and not p.is_symlink() and (p/"versions").is_dir())
 
     def _model_dir(self, name, must_exist: bool = True) -> Path:
         d = self.root/_check_name(name)
         if d.is_symlink():
-            raise ConfigError(f"'{d}' is a symbolic link; registry models must be real directories inside '{self.root}'. "
-                              "Replace the link with the directory it points to.")
+            raise ConfigError(f"'{d}' is a symbolic link; registry models must be real directories inside "
+                              f"'{self.root}'. Replace the link with the directory it points to.")
         if must_exist and not (d/"versions").is_dir():
             have = self.names()
             raise ConfigError(f"No model {name!r} in registry '{self.root}'.{suggest(name, have)} "
-                              f"Models: {', '.join(have) or 'none yet'}. Register one with Registry.register({name!r}, bundle_dir).")
+                              f"Models: {', '.join(have) or 'none yet'}. "
+                              f"Register one with Registry.register({name!r}, bundle_dir).")
         return d
 
     def _version_numbers(self, d: Path) -> list[int]:
         vdir = d/"versions"
         if not vdir.is_dir(): return []
-        return sorted(int(p.name) for p in vdir.iterdir() if _VERSION_RE.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
+        return sorted(int(p.name) for p in vdir.iterdir()
+                      if _VERSION_RE.fullmatch(p.name) and p.is_dir() and not p.is_symlink())
 
     def _state(self, d: Path) -> tuple[dict, list]:
         "(aliases, events): `aliases.json` brought up to date with any logged change newer than its `seq`."
-        events, f = _read_events(d/self.LOG), d/self.ALIASES
+        events = _read_events(d/self.LOG)
+        f = d/self.ALIASES
         try:
             doc = json.loads(f.read_text())
-            aliases, seq = {str(k): int(v) for k, v in doc["aliases"].items()}, int(doc["seq"])
-        except FileNotFoundError: aliases, seq = {}, 0
+            aliases = {str(k): int(v) for k, v in doc["aliases"].items()}
+            seq = int(doc["seq"])
+        except FileNotFoundError:
+            aliases, seq = {}, 0
         except (ValueError, KeyError, TypeError, AttributeError) as e:
-            warnings.warn(f"'{f}' is damaged ({type(e).__name__}: {e}); the aliases were rebuilt from '{d/self.LOG}'. "
-                          "The next promote or rollback rewrites the file.", BundleWarning, stacklevel=3)
+            warnings.warn(f"'{f}' is damaged ({type(e).__name__}: {e}); the aliases were rebuilt from "
+                          f"'{d/self.LOG}'. The next promote or rollback rewrites the file.",
+                          BundleWarning, stacklevel=3)
             aliases, seq = {}, 0
         for e in events:
             if e["seq"] > seq and e["event"] in _ALIAS_EVENTS: aliases[e["alias"]] = e["to"]
@@ -241,8 +267,9 @@ class Registry:
         event = {"seq": max((e["seq"] for e in events), default=0) + 1, "time": _now(), **event, **_who()}
         _append_event(d/self.LOG, jsonable(event, "registry event"))
         if aliases is not None:
-            _write_json_atomic(d/self.ALIASES, {"format_version": 1, "seq": event["seq"], "updated_at": event["time"],
-                                                "aliases": dict(sorted(aliases.items()))})
+            doc = {"format_version": 1, "seq": event["seq"], "updated_at": event["time"],
+                   "aliases": dict(sorted(aliases.items()))}
+            _write_json_atomic(d/self.ALIASES, doc)
         return event
 
     def _lock(self, d: Path): return _locked(d/self.LOCK, self.lock_timeout)
@@ -251,197 +278,270 @@ class Registry:
         nums = self._version_numbers(d)
         return ", ".join(map(str, nums)) if nums else "none (register one first)"
 
-    def _resolve(self, name, ref) -> int:
-        "The version number `ref` (an int, a string of digits, 'latest' or an alias) names for model `name`."
-        d = self._model_dir(name)
-        nums = self._version_numbers(d)
-        if ((isinstance(ref, (int, np.integer)) and not isinstance(ref, (bool, np.bool_)))
-                or (isinstance(ref, str) and re.fullmatch(r"[0-9]+", ref))):
-            if int(ref) not in nums:
-                raise ConfigError(f"Model {name!r} has no version {int(ref)}. Existing versions: {self._versions_text(d)}.")
-            return int(ref)
-        if not isinstance(ref, str):
-            raise ConfigError(f"A version is an int or an alias name, got {type(ref).__name__} {ref!r}.")
-        if ref == "latest":
-            if not nums: raise ConfigError(f"Model {name!r} has no versions yet. Register one with Registry.register({name!r}, bundle_dir).")
-            return nums[-1]
-        aliases, _ = self._state(d)
-        if ref not in aliases:
-            have = ", ".join(f"{a} -> {v}" for a, v in aliases.items()) or "none yet"
-            raise ConfigError(f"Model {name!r} has no alias {ref!r}.{suggest(ref, aliases)} Aliases: {have}. Existing versions: "
-                              f"{self._versions_text(d)}. Give a version number, or set the alias with "
-                              f"Registry.promote({name!r}, <version>, alias={ref!r}).")
-        if aliases[ref] not in nums:
-            raise BundleError(f"Alias {ref!r} of model {name!r} points at version {aliases[ref]}, which is missing from "
-                              f"'{d/'versions'}' (deleted by hand?). Existing versions: {self._versions_text(d)}. Promote one of them.")
-        return aliases[ref]
+# %% ../../nbs/30_registry.ipynb #afa820ac
+@patch
+def _resolve(self:Registry, name, ref) -> int:
+    "The version number `ref` (an int, a string of digits, 'latest' or an alias) names for model `name`."
+    d = self._model_dir(name)
+    nums = self._version_numbers(d)
+    if _is_number(ref):
+        if int(ref) not in nums:
+            raise ConfigError(f"Model {name!r} has no version {int(ref)}. "
+                              f"Existing versions: {self._versions_text(d)}.")
+        return int(ref)
+    if not isinstance(ref, str):
+        raise ConfigError(f"A version is an int or an alias name, got {type(ref).__name__} {ref!r}.")
+    if ref == "latest":
+        if not nums:
+            raise ConfigError(f"Model {name!r} has no versions yet. "
+                              f"Register one with Registry.register({name!r}, bundle_dir).")
+        return nums[-1]
+    aliases, _ = self._state(d)
+    if ref not in aliases:
+        have = ", ".join(f"{a} -> {v}" for a, v in aliases.items()) or "none yet"
+        raise ConfigError(f"Model {name!r} has no alias {ref!r}.{suggest(ref, aliases)} Aliases: {have}. "
+                          f"Existing versions: {self._versions_text(d)}. Give a version number, or set the alias "
+                          f"with Registry.promote({name!r}, <version>, alias={ref!r}).")
+    if aliases[ref] not in nums:
+        raise BundleError(f"Alias {ref!r} of model {name!r} points at version {aliases[ref]}, which is missing "
+                          f"from '{d/'versions'}' (deleted by hand?). "
+                          f"Existing versions: {self._versions_text(d)}. Promote one of them.")
+    return aliases[ref]
 
-    def path(self, name, version_or_alias="champion") -> Path:
-        "The bundle directory of a version of model `name` (a number, 'latest' or an alias; default 'champion')."
-        return self.root/name/"versions"/str(self._resolve(name, version_or_alias))
+@patch
+def path(self:Registry,
+         name, # the model
+         version_or_alias="champion", # a version number, 'latest' or an alias
+        ) -> Path:
+    "The bundle directory of a version of model `name` (default: the champion)."
+    return self.root/name/"versions"/str(self._resolve(name, version_or_alias))
 
-    def alias(self, name) -> dict:
-        "The aliases of model `name`: alias -> version."
-        return self._state(self._model_dir(name))[0]
+@patch
+def alias(self:Registry,
+          name, # the model
+         ) -> dict:
+    "The aliases of model `name`: alias -> version."
+    return self._state(self._model_dir(name))[0]
 
-    # --- registering -------------------------------------------------------------------------
-    def _stage_bundle(self, src: Path, stage: Path) -> dict:
-        "Copy the verified bundle at `src` into `stage` (listed files only) and verify the copy; its manifest."
-        src = find_bundle(src)
-        man = bundle_info(src)
-        stage.mkdir()
-        for fname in [*man["files"], "manifest.json", "manifest.sha256"]:
-            _copy_file(src/fname, stage/fname)
-            _hook("copied", file=fname, staging=stage)
-        fsync_dir(stage)
-        return bundle_info(stage)
+# %% ../../nbs/30_registry.ipynb #2288f802
+@patch
+def _stage_bundle(self:Registry, src: Path, stage: Path) -> dict:
+    "Copy the verified bundle at `src` into `stage` (listed files only) and verify the copy; its manifest."
+    src = find_bundle(src)
+    man = bundle_info(src)
+    stage.mkdir()
+    for fname in [*man["files"], "manifest.json", "manifest.sha256"]:
+        _copy_file(src/fname, stage/fname)
+        _hook("copied", file=fname, staging=stage)
+    fsync_dir(stage)
+    return bundle_info(stage)
 
-    def register(self, name, bundle_path_or_automl, *, note: str|None = None) -> int:
-        "Add a bundle directory or a fitted AutoML as the next immutable version of model `name`; returns its number."
-        if note is not None and not isinstance(note, str): raise ConfigError(f"note must be a string, got {type(note).__name__}.")
-        d = self._model_dir(name, must_exist=False)
-        if not d.exists():
-            clash = [n for n in self.names() if n.lower() == name.lower()]
-            if clash: raise ConfigError(f"Model {name!r} differs from the existing model {clash[0]!r} only in case; the two would "
-                                        "collide on macOS and Windows. Use the existing name or another one.")
-        vdir = d/"versions"
-        vdir.mkdir(parents=True, exist_ok=True)
-        _cleanup_staging(vdir)
-        src = bundle_path_or_automl
-        stage = vdir/f"{_STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-        try:
-            if isinstance(src, (str, os.PathLike)):
-                man, source = self._stage_bundle(Path(src), stage), str(Path(src).resolve())
-            elif callable(getattr(src, "save", None)):
-                src.save(stage); man, source = bundle_info(stage), f"{type(src).__name__} object"
-            else:
-                raise ConfigError(f"register needs a bundle directory or a fitted AutoML, got {type(src).__name__}.")
-            if man.get("kind") != "mlengineer.AutoML":
-                raise BundleError(f"'{src}' is not an AutoML bundle (kind {man.get('kind')!r}); the registry holds models "
-                                  "saved by AutoML.save or `mle train`.")
-            _hook("staged", staging=stage)
-            with self._lock(d):
-                events = _read_events(d/self.LOG)
-                n = 1 + max([*self._version_numbers(d), *(e.get("version", 0) for e in events if e["event"] == "register")], default=0)
-                _hook("locked", staging=stage, version=n)
-                os.rename(stage, vdir/str(n))        # atomic; fails rather than replace an existing version
-                fsync_dir(vdir)
-                self._commit(d, events, None, {"event": "register", "version": n, "note": note, "source": source,
-                                               "created_at": man.get("created_at")})
-            return n
-        finally:
-            if stage.exists(): shutil.rmtree(stage, ignore_errors=True)
+@patch
+def _stage(self:Registry, src, stage: Path) -> tuple[dict, str]:
+    "Stage a bundle directory or a fitted AutoML at `stage`: (its manifest, where it came from)."
+    if isinstance(src, (str, os.PathLike)): return self._stage_bundle(Path(src), stage), str(Path(src).resolve())
+    if not callable(getattr(src, "save", None)):
+        raise ConfigError(f"register needs a bundle directory or a fitted AutoML, got {type(src).__name__}.")
+    src.save(stage)
+    return bundle_info(stage), f"{type(src).__name__} object"
 
-    # --- reading -----------------------------------------------------------------------------
-    def versions(self, name) -> pd.DataFrame:
-        "One row per version of model `name`: when trained and registered, task, metric, CV score, data fingerprint, aliases, note."
-        d = self._model_dir(name)
+@patch
+def register(self:Registry,
+             name, # the model (created on its first version)
+             bundle_path_or_automl, # a bundle directory, or a fitted AutoML
+             *,
+             note: str|None = None, # a note kept in the log (what changed, why)
+            ) -> int:
+    "Add a bundle directory or a fitted AutoML as the next immutable version of model `name`; returns its number."
+    if note is not None and not isinstance(note, str):
+        raise ConfigError(f"note must be a string, got {type(note).__name__}.")
+    d = self._model_dir(name, must_exist=False)
+    if not d.exists():
+        clash = [n for n in self.names() if n.lower() == name.lower()]
+        if clash:
+            raise ConfigError(f"Model {name!r} differs from the existing model {clash[0]!r} only in case; the two "
+                              "would collide on macOS and Windows. Use the existing name or another one.")
+    vdir = d/"versions"
+    vdir.mkdir(parents=True, exist_ok=True)
+    _cleanup_staging(vdir)
+    src = bundle_path_or_automl
+    stage = vdir/f"{_STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        man, source = self._stage(src, stage)
+        if man.get("kind") != "mlengineer.AutoML":
+            raise BundleError(f"'{src}' is not an AutoML bundle (kind {man.get('kind')!r}); the registry holds "
+                              "models saved by AutoML.save or `mle train`.")
+        _hook("staged", staging=stage)
+        with self._lock(d):
+            events = _read_events(d/self.LOG)
+            logged = [e.get("version", 0) for e in events if e["event"] == "register"]
+            n = 1 + max([*self._version_numbers(d), *logged], default=0)
+            _hook("locked", staging=stage, version=n)
+            os.rename(stage, vdir/str(n))        # atomic; fails rather than replace an existing version
+            fsync_dir(vdir)
+            event = {"event": "register", "version": n, "note": note, "source": source,
+                     "created_at": man.get("created_at")}
+            self._commit(d, events, None, event)
+        return n
+    finally:
+        if stage.exists(): shutil.rmtree(stage, ignore_errors=True)
+
+# %% ../../nbs/30_registry.ipynb #084747db
+@patch
+def versions(self:Registry,
+             name, # the model
+            ) -> pd.DataFrame:
+    "One row per version of model `name`: trained and registered when, task, metric, CV score, data, aliases, note."
+    d = self._model_dir(name)
+    aliases, events = self._state(d)
+    regs = {e.get("version"): e for e in events if e["event"] == "register"}
+    rows = []
+    for n in self._version_numbers(d):
+        try: man, problem = read_manifest(d/"versions"/str(n)), None
+        except BundleError as e: man, problem = {}, str(e)
+        reg = regs.get(n, {})
+        rows.append(dict(version=n, created_at=man.get("created_at"), registered_at=reg.get("time"),
+                         task=man.get("task"), target=man.get("target"), metric=man.get("metric"),
+                         cv_score=_cv_score(man), n_rows=man.get("n_rows"), data_sha256=man.get("data_sha256"),
+                         aliases=", ".join(a for a, v in aliases.items() if v == n),
+                         note=reg.get("note"), problem=problem))
+    return _frame(rows, _VERSION_COLUMNS, ints=["version"], nullable=["n_rows"], floats=["cv_score"])
+
+@patch
+def _list_row(self:Registry, name: str) -> dict:
+    "The `list` row of model `name`."
+    d = self.root/name
+    aliases, events = self._state(d)
+    nums = self._version_numbers(d)
+    champ = aliases.get("champion")
+    shown = champ if champ in nums else (nums[-1] if nums else None)
+    try: man = read_manifest(d/"versions"/str(shown)) if nums else {}
+    except BundleError: man = {}
+    return dict(name=name, versions=len(nums), latest=nums[-1] if nums else None, champion=champ,
+                aliases=", ".join(f"{a}={v}" for a, v in aliases.items()), task=man.get("task"),
+                metric=man.get("metric"), cv_score=_cv_score(man) if champ in nums else None,
+                updated_at=events[-1]["time"] if events else None)
+
+@patch
+def list(self:Registry) -> pd.DataFrame:
+    "One row per model: versions, latest, champion, aliases, task, metric, the champion's CV score, last change."
+    rows = [self._list_row(name) for name in self.names()]
+    columns = ["name", "versions", "latest", "champion", "aliases", "task", "metric", "cv_score", "updated_at"]
+    return _frame(rows, columns, ints=["versions"], nullable=["latest", "champion"], floats=["cv_score"])
+
+@patch
+def load(self:Registry,
+         name, # the model
+         version_or_alias="champion", # a version number, 'latest' or an alias
+        ):
+    "The AutoML of a version of model `name` (default: the champion), verified by the bundle checks."
+    from mlengineer.automl import AutoML
+    n = self._resolve(name, version_or_alias)
+    m = AutoML.load(self.root/name/"versions"/str(n))
+    m.registry_ = {"root": str(self.root), "name": name, "version": n, "ref": version_or_alias}
+    return m
+
+@patch
+def history(self:Registry,
+            name, # the model
+           ) -> pd.DataFrame:
+    "Every alias change of model `name`, oldest first: seq, time, event, alias, from, to, reason, user, pid, host."
+    _, events = self._state(self._model_dir(name))
+    cols = ["seq", "time", "event", "alias", "from", "to", "reason", "user", "pid", "host"]
+    return _frame([{c: e.get(c) for c in cols} for e in events if e["event"] in _ALIAS_EVENTS], cols,
+                  ints=["seq", "to"], nullable=["from", "pid"])
+
+@patch
+def decisions(self:Registry,
+              name, # the model
+             ) -> pd.DataFrame:
+    "The records `record_decision` appended for model `name`, oldest first (seq, time, who, then the record)."
+    _, events = self._state(self._model_dir(name))
+    base = ["seq", "time", "user", "pid", "host"]
+    rows = [{**{c: e.get(c) for c in base}, **e.get("record", {})} for e in events if e["event"] == "decision"]
+    return _frame(rows, list(dict.fromkeys(base + [k for r in rows for k in r])), ints=["seq"], nullable=["pid"])
+
+# %% ../../nbs/30_registry.ipynb #57419701
+@patch
+def _verified(self:Registry, d: Path, n: int):
+    "Refuse to point an alias at a version whose files fail the bundle checks."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", BundleWarning)
+        bundle_info(d/"versions"/str(n))
+
+@patch
+def promote(self:Registry,
+            name, # the model
+            version, # a version number, 'latest' or another alias
+            alias: str = "champion", # the alias to point at it
+            *,
+            reason: str|None = None, # why, kept in the log
+           ) -> dict:
+    "Point `alias` of model `name` at `version`; returns the change (from, to, changed, ...)."
+    alias, d = _check_alias(alias), self._model_dir(name)
+    with self._lock(d):
+        n = self._resolve(name, version)
+        self._verified(d, n)
         aliases, events = self._state(d)
-        regs = {e.get("version"): e for e in events if e["event"] == "register"}
-        rows = []
-        for n in self._version_numbers(d):
-            try: man, problem = read_manifest(d/"versions"/str(n)), None
-            except BundleError as e: man, problem = {}, str(e)
-            reg = regs.get(n, {})
-            rows.append(dict(version=n, created_at=man.get("created_at"), registered_at=reg.get("time"), task=man.get("task"),
-                             target=man.get("target"), metric=man.get("metric"), cv_score=_cv_score(man), n_rows=man.get("n_rows"),
-                             data_sha256=man.get("data_sha256"), aliases=", ".join(a for a, v in aliases.items() if v == n),
-                             note=reg.get("note"), problem=problem))
-        return _frame(rows, _VERSION_COLUMNS, ints=["version"], nullable=["n_rows"], floats=["cv_score"])
+        old = aliases.get(alias)
+        out = {"name": name, "event": "promote", "alias": alias, "from": old, "to": n, "reason": reason,
+               "changed": old != n}
+        if old != n:
+            event = {"event": "promote", "alias": alias, "from": old, "to": n, "reason": reason}
+            e = self._commit(d, events, aliases | {alias: n}, event)
+            out.update(seq=e["seq"], time=e["time"])
+    return out
 
-    def list(self) -> pd.DataFrame:
-        "One row per model: number of versions, latest, champion, all aliases, task, metric, the champion's CV score, last change."
-        rows = []
-        for name in self.names():
-            d = self.root/name
-            aliases, events = self._state(d)
-            nums, champ = self._version_numbers(d), aliases.get("champion")
-            try: man = read_manifest(d/"versions"/str(champ if champ in nums else nums[-1])) if nums else {}
-            except BundleError: man = {}
-            rows.append(dict(name=name, versions=len(nums), latest=nums[-1] if nums else None, champion=champ,
-                             aliases=", ".join(f"{a}={v}" for a, v in aliases.items()), task=man.get("task"),
-                             metric=man.get("metric"), cv_score=_cv_score(man) if champ in nums else None,
-                             updated_at=events[-1]["time"] if events else None))
-        return _frame(rows, ["name", "versions", "latest", "champion", "aliases", "task", "metric", "cv_score", "updated_at"],
-                      ints=["versions"], nullable=["latest", "champion"], floats=["cv_score"])
+@patch
+def _no_earlier(self:Registry, d: Path, name, alias: str, aliases: dict, events: list) -> ConfigError:
+    "The error of a rollback with nothing left to go back to."
+    first = next((e for e in events if e["event"] == "promote" and e["alias"] == alias and e.get("from") is None),
+                 None)
+    since = ""
+    if first: since = f" since it was first set (to version {first['to']} at {first['time']} by {first['user']})"
+    return ConfigError(f"Cannot roll back {alias!r} of model {name!r} (now version {aliases[alias]}): it has no "
+                       f"earlier version to go back to{since}, every later promotion having been rolled back "
+                       f"already. Promote a version explicitly instead: Registry.promote({name!r}, <version>, "
+                       f"alias={alias!r}); existing versions: {self._versions_text(d)}.")
 
-    def load(self, name, version_or_alias="champion"):
-        "The AutoML of a version of model `name` (default: the champion), verified by the bundle checks."
-        from mlengineer.automl import AutoML
-        n = self._resolve(name, version_or_alias)
-        m = AutoML.load(self.root/name/"versions"/str(n))
-        m.registry_ = {"root": str(self.root), "name": name, "version": n, "ref": version_or_alias}
-        return m
+@patch
+def rollback(self:Registry,
+             name, # the model
+             alias: str = "champion", # the alias to move back
+             *,
+             reason: str|None = None, # why, kept in the log
+            ) -> dict:
+    "Point `alias` of model `name` back at the version it held before its last promotion (repeatable)."
+    alias, d = _check_alias(alias), self._model_dir(name)
+    with self._lock(d):
+        aliases, events = self._state(d)
+        stack = _replay(events)[1].get(alias, [])
+        if alias not in aliases:
+            have = ", ".join(f"{a} -> {v}" for a, v in aliases.items()) or "none yet"
+            raise ConfigError(f"Cannot roll back {alias!r} of model {name!r}: the alias is not set."
+                              f"{suggest(alias, aliases)} Aliases: {have}. "
+                              f"Set it with Registry.promote({name!r}, <version>, alias={alias!r}).")
+        if not stack or stack[-1] is None: raise self._no_earlier(d, name, alias, aliases, events)
+        n = stack[-1]
+        if n not in self._version_numbers(d):
+            raise BundleError(f"Cannot roll back {alias!r} of model {name!r} to version {n}: it is missing from "
+                              f"'{d/'versions'}'. Existing versions: {self._versions_text(d)}.")
+        self._verified(d, n)
+        old = aliases[alias]
+        event = {"event": "rollback", "alias": alias, "from": old, "to": n, "reason": reason}
+        e = self._commit(d, events, aliases | {alias: n}, event)
+    return {"name": name, "event": "rollback", "alias": alias, "from": old, "to": n, "reason": reason,
+            "changed": True, "seq": e["seq"], "time": e["time"]}
 
-    def history(self, name) -> pd.DataFrame:
-        "Every alias change of model `name`, oldest first: seq, time, event, alias, from, to, reason, user, pid, host."
-        _, events = self._state(self._model_dir(name))
-        cols = ["seq", "time", "event", "alias", "from", "to", "reason", "user", "pid", "host"]
-        return _frame([{c: e.get(c) for c in cols} for e in events if e["event"] in _ALIAS_EVENTS], cols,
-                      ints=["seq", "to"], nullable=["from", "pid"])
-
-    def decisions(self, name) -> pd.DataFrame:
-        "The records `record_decision` appended for model `name`, oldest first (seq, time, user, pid, host, then the record's keys)."
-        _, events = self._state(self._model_dir(name))
-        base = ["seq", "time", "user", "pid", "host"]
-        rows = [{**{c: e.get(c) for c in base}, **e.get("record", {})} for e in events if e["event"] == "decision"]
-        return _frame(rows, list(dict.fromkeys(base + [k for r in rows for k in r])), ints=["seq"], nullable=["pid"])
-
-    # --- changing aliases --------------------------------------------------------------------
-    def _verified(self, d: Path, n: int):
-        "Refuse to point an alias at a version whose files fail the bundle checks."
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", BundleWarning)
-            bundle_info(d/"versions"/str(n))
-
-    def promote(self, name, version, alias: str = "champion", *, reason: str|None = None) -> dict:
-        "Point `alias` of model `name` at `version` (a number or another alias); returns the change (from, to, ...)."
-        alias = _check_alias(alias)
-        d = self._model_dir(name)
-        with self._lock(d):
-            n = self._resolve(name, version)
-            self._verified(d, n)
-            aliases, events = self._state(d)
-            old = aliases.get(alias)
-            out = {"name": name, "event": "promote", "alias": alias, "from": old, "to": n, "reason": reason, "changed": old != n}
-            if old != n:
-                e = self._commit(d, events, aliases | {alias: n}, {"event": "promote", "alias": alias, "from": old, "to": n, "reason": reason})
-                out.update(seq=e["seq"], time=e["time"])
-        return out
-
-    def rollback(self, name, alias: str = "champion", *, reason: str|None = None) -> dict:
-        "Point `alias` of model `name` back at the version it held before its last promotion (repeatable); returns the change."
-        alias = _check_alias(alias)
-        d = self._model_dir(name)
-        with self._lock(d):
-            aliases, events = self._state(d)
-            stack = _replay(events)[1].get(alias, [])
-            if alias not in aliases:
-                have = ", ".join(f"{a} -> {v}" for a, v in aliases.items()) or "none yet"
-                raise ConfigError(f"Cannot roll back {alias!r} of model {name!r}: the alias is not set.{suggest(alias, aliases)} "
-                                  f"Aliases: {have}. Set it with Registry.promote({name!r}, <version>, alias={alias!r}).")
-            if not stack or stack[-1] is None:
-                first = next((e for e in events if e["event"] == "promote" and e["alias"] == alias and e.get("from") is None), None)
-                since = f" since it was first set (to version {first['to']} at {first['time']} by {first['user']})" if first else ""
-                raise ConfigError(f"Cannot roll back {alias!r} of model {name!r} (now version {aliases[alias]}): it has no earlier "
-                                  f"version to go back to{since}, every later promotion having been rolled back already. "
-                                  f"Promote a version explicitly instead: Registry.promote({name!r}, <version>, alias={alias!r}); "
-                                  f"existing versions: {self._versions_text(d)}.")
-            n = stack[-1]
-            if n not in self._version_numbers(d):
-                raise BundleError(f"Cannot roll back {alias!r} of model {name!r} to version {n}: it is missing from "
-                                  f"'{d/'versions'}'. Existing versions: {self._versions_text(d)}.")
-            self._verified(d, n)
-            old = aliases[alias]
-            e = self._commit(d, events, aliases | {alias: n}, {"event": "rollback", "alias": alias, "from": old, "to": n, "reason": reason})
-        return {"name": name, "event": "rollback", "alias": alias, "from": old, "to": n, "reason": reason, "changed": True,
-                "seq": e["seq"], "time": e["time"]}
-
-    def record_decision(self, name, record: dict) -> dict:
-        "Append `record` (any JSON-able dict: a champion/challenger decision and its evidence) to model `name`'s log; the stored event."
-        if not isinstance(record, dict):
-            raise ConfigError(f"record_decision needs a dict, got {type(record).__name__}.")
-        record = jsonable(record, "decision record")
-        d = self._model_dir(name)
-        with self._lock(d):
-            return self._commit(d, _read_events(d/self.LOG), None, {"event": "decision", "record": record})
+@patch
+def record_decision(self:Registry,
+                    name, # the model
+                    record: dict, # any JSON-able dict: a champion/challenger decision and its evidence
+                   ) -> dict:
+    "Append `record` to model `name`'s log; returns the stored event."
+    if not isinstance(record, dict):
+        raise ConfigError(f"record_decision needs a dict, got {type(record).__name__}.")
+    record = jsonable(record, "decision record")
+    d = self._model_dir(name)
+    with self._lock(d):
+        return self._commit(d, _read_events(d/self.LOG), None, {"event": "decision", "record": record})
