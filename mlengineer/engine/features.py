@@ -422,7 +422,6 @@ def make_preprocessor(schema:Schema, # the data stage's schema: which columns ar
 # %% ../../nbs/10_features.ipynb #013e5ce6
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import KFold
 
 def _take(y, idx):
     "Rows `idx` of `y` (a Series or an array)."
