@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from fastcore.basics import patch
 from .errors import *
 from .data import Schema, infer_schema, cv_folds, as_numbers
 from .engine.search import run_search, get_metric, refit_reserve
@@ -21,30 +22,30 @@ from .engine.ensemble import greedy_ensemble, combine, BaggedModel, EnsembleMode
 # %% auto #0
 __all__ = ['SMALL_ROWS', 'frame_sha256', 'check_input', 'AutoML']
 
-# %% ../nbs/14_automl.ipynb #ab5aa839
-def frame_sha256(df: pd.DataFrame) -> str:
+# %% ../nbs/14_automl.ipynb #f66e02e8
+def frame_sha256(df:pd.DataFrame, # the table
+                ) -> str:
     "A fingerprint of a table's content (values, column names and order)."
     h = hashlib.sha256(json.dumps([str(c) for c in df.columns]).encode())
     h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
     return h.hexdigest()
 
 def _versions() -> dict:
+    "The versions of Python and of the libraries a bundle depends on."
     out = {"python": platform.python_version()}
     for lib in ("mlengineer", "numpy", "pandas", "scikit-learn", "lightgbm", "optuna", "skops"):
         try: out[lib] = metadata.version(lib)
         except metadata.PackageNotFoundError: out[lib] = None
     return out
 
+# %% ../nbs/14_automl.ipynb #143c149b
 SMALL_ROWS = 1000   # below this many rows, ten folds (`_auto_splits`)
 
-def _auto_splits(n: int, smallest_class: int|None = None, grouped: bool = False) -> int:
-    """The number of folds for `n_splits="auto"`: ten below SMALL_ROWS rows, five up to 50,000, three up to 200,000, then
-    two. On a small table a fold model trained on four fifths of it is noticeably weaker than the model deployed, and
-    the search then prefers what copes with less data; a trial there takes a second or less, so ten folds cost little
-    (wine, ten splits at 30 s: mean test log-loss 0.0496 with five folds, 0.0384 with ten; bench/README.md). Ten only
-    when every class has ten rows (else stratification fails) and the folds are not by group or time; then five."""
+def _auto_splits(n:int, smallest_class:int|None=None, grouped:bool=False) -> int:
+    "The number of folds for `n_splits='auto'` on `n` rows (the smallest class, whether the folds are grouped)."
     if n < SMALL_ROWS and not grouped and (smallest_class is None or smallest_class >= 10): return 10
-    return 5 if n <= 50_000 else 3 if n <= 200_000 else 2
+    if n <= 50_000: return 5
+    return 3 if n <= 200_000 else 2
 
 # %% ../nbs/14_automl.ipynb #d0c3d49b
 def _as_array(X, ensure_min_samples=1):
@@ -71,386 +72,515 @@ def check_input(X, schema: Schema) -> pd.DataFrame:
         elif role == "numeric" and pd.api.types.is_bool_dtype(X[c]): fixes[c] = X[c].astype(float)
     return X.assign(**fixes) if fixes else X
 
-# %% ../nbs/14_automl.ipynb #17d63116
+# %% ../nbs/14_automl.ipynb #d9eba3b1
 class AutoML(BaseEstimator):
     "Search model families under a hard time budget, ensemble them, and predict; scikit-learn compatible."
-    def __init__(self, target=None, task="auto", metric="auto", time_budget=60, seed=0, families=None, n_splits="auto",
-                 split="auto", group=None, time=None, n_jobs=2, memory_limit_mb=None, max_trials=None, deterministic=False,
-                 ensemble_size=25, pool="auto", max_latency_us=None, max_size_bytes=None, refit="auto", distill=False,
-                 select_features=False, isolate=True, verbose=False):
-        self.target, self.task, self.metric, self.time_budget, self.seed = target, task, metric, time_budget, seed
-        self.families, self.n_splits, self.split, self.group, self.time = families, n_splits, split, group, time
-        self.n_jobs, self.memory_limit_mb, self.max_trials, self.deterministic = n_jobs, memory_limit_mb, max_trials, deterministic
-        self.ensemble_size, self.max_latency_us, self.max_size_bytes = ensemble_size, max_latency_us, max_size_bytes
-        self.refit, self.distill, self.isolate, self.verbose = refit, distill, isolate, verbose
-        self.select_features, self.pool = select_features, pool
+    def __init__(self,
+                 target:str|None=None, # the column to predict when `fit` gets one table (else pass `y`)
+                 task:str="auto", # 'binary', 'multiclass' or 'regression'; 'auto' infers it from the target
+                 metric:str="auto", # what the search maximises: a 12_search metric or scikit-learn scorer name
+                 time_budget:float|None=60, # seconds for all of `fit`, from its call; None: `max_trials` bounds it
+                 seed:int=0, # seeds the folds, the tuners and the models
+                 families:list|None=None, # the model families to search; None: 12_search's `DEFAULT_FAMILIES`
+                 n_splits:int|str="auto", # cross-validation folds; 'auto' picks them by size (`_auto_splits`)
+                 split:str="auto", # the fold strategy of 01_data's `cv_folds`
+                 group:str|None=None, # a column whose rows stay together in one fold
+                 time:str|None=None, # a time column: the folds follow time order
+                 n_jobs:int=2, # threads a trial uses
+                 memory_limit_mb:float|None=None, # a trial whose worker holds more resident memory is killed
+                 max_trials:int|None=None, # at most this many trials (12 in deterministic mode when None)
+                 deterministic:bool=False, # no decision depends on time: same data, seed and settings, same model
+                 ensemble_size:int=25, # rounds of greedy ensemble selection
+                 pool:str="auto", # how the ensemble pools: 'mean', 'log' (log-odds) or 'auto' (the better one)
+                 max_latency_us:float|None=None, # deploy the best candidate predicting a row within this time
+                 max_size_bytes:int|None=None, # deploy the best candidate whose fold models are at most this size
+                 refit:bool|str="auto", # refit the chosen models on all rows: True, False or 'auto'
+                 distill:bool=False, # replace the chosen model by one LightGBM trained on its predictions
+                 select_features:bool=False, # backward feature selection before the search
+                 isolate:bool=True, # run trials in a worker process that can be killed; False: in this one
+                 verbose:bool=False, # print a line per trial
+                ):
+        self.target = target
+        self.task = task
+        self.metric = metric
+        self.time_budget = time_budget
+        self.seed = seed
+        self.families = families
+        self.n_splits = n_splits
+        self.split = split
+        self.group = group
+        self.time = time
+        self.n_jobs = n_jobs
+        self.memory_limit_mb = memory_limit_mb
+        self.max_trials = max_trials
+        self.deterministic = deterministic
+        self.ensemble_size = ensemble_size
+        self.pool = pool
+        self.max_latency_us = max_latency_us
+        self.max_size_bytes = max_size_bytes
+        self.refit = refit
+        self.distill = distill
+        self.select_features = select_features
+        self.isolate = isolate
+        self.verbose = verbose
 
-    def _table(self, X, y):
-        "One table with the target column, from (df with target) or (X, y)."
-        if y is None:
-            if self.target is None: raise ConfigError("Give y, or set target= to the column of X to predict.")
-            if not isinstance(X, pd.DataFrame): raise ConfigError("With target=, X must be a DataFrame that holds the target column.")
-            return X, self.target
+# %% ../nbs/14_automl.ipynb #fac3ddd0
+AutoML._parameter_rules = {     # parameter -> (valid(value, task), message with {value} and {task})
+    "pool": (lambda v, task: v in ("auto", "mean", "log") and not (v == "log" and task == "regression"),
+             "pool must be 'auto', 'mean' or 'log' ('log' pools class probabilities: not for {task}); got {value!r}."),
+    "refit": (lambda v, task: v == "auto" or isinstance(v, bool),
+              "refit must be True, False or 'auto', not {value!r}."),
+}
+
+@patch
+def _check_params(self:AutoML,
+                  task:str, # the task of the data being fitted
+                 ):
+    "Check the parameters against `_parameter_rules`; a `ConfigError` with the rule's message for the first breach."
+    for name, (valid, message) in self._parameter_rules.items():
+        value = getattr(self, name)
+        if not valid(value, task): raise ConfigError(message.format(value=value, task=task))
+
+# %% ../nbs/14_automl.ipynb #55a38292
+@patch
+def _table(self:AutoML, X, y):
+    "One table with the target column, from (df with target) or (X, y): (table, target column)."
+    if y is None:
+        if self.target is None: raise ConfigError("Give y, or set target= to the column of X to predict.")
         if not isinstance(X, pd.DataFrame):
-            X = _as_array(X, ensure_min_samples=2)
-            X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]).infer_objects()
-        elif len(X) < 2: raise ConfigError(f"Found 1 sample(s): fitting needs at least 2 rows (got {len(X)}).")
-        y = np.asarray(y)
-        if y.ndim != 1 or len(y) != len(X): raise ConfigError(f"y must be 1-dimensional with one value per row of X ({len(X)}); got shape {y.shape}.")
-        name = self.target or (y.name if hasattr(y, "name") and y.name else "target")
-        if name in X.columns: raise ConfigError(f"X already has a column {name!r}; pass target= with another name.")
-        return X.assign(**{name: y}), name
+            raise ConfigError("With target=, X must be a DataFrame that holds the target column.")
+        return X, self.target
+    if not isinstance(X, pd.DataFrame):
+        X = _as_array(X, ensure_min_samples=2)
+        X = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]).infer_objects()
+    elif len(X) < 2: raise ConfigError(f"Found 1 sample(s): fitting needs at least 2 rows (got {len(X)}).")
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != len(X):
+        raise ConfigError(f"y must be 1-dimensional with one value per row of X ({len(X)}); got shape {y.shape}.")
+    name = self.target or (y.name if hasattr(y, "name") and y.name else "target")
+    if name in X.columns: raise ConfigError(f"X already has a column {name!r}; pass target= with another name.")
+    return X.assign(**{name: y}), name
 
-    def fit(self, X, y=None):
-        t0 = time.time()
-        data, target = self._table(X, y)
-        schema = infer_schema(data, target, self.task)
-        if self.pool not in ("auto", "mean", "log") or (self.pool == "log" and schema.task == "regression"):
-            raise ConfigError(f"pool must be 'auto', 'mean' or 'log' ('log' pools class probabilities: not for "
-                              f"{schema.task}); got {self.pool!r}.")
-        data = data[data[target].notna()]
-        yv = data[target]
-        if schema.task == "regression": y_enc = (yv if pd.api.types.is_numeric_dtype(yv) else as_numbers(yv)).to_numpy(float)
-        else:
-            # labels as they appear; codes in the order of schema.classes
-            y_enc = pd.Categorical(yv.to_numpy(), categories=schema.classes).codes.astype(int)
-        smallest = None if schema.task == "regression" else int(np.bincount(y_enc[y_enc >= 0]).min())
-        n_splits = (_auto_splits(len(data), smallest, grouped=self.group is not None or self.time is not None)
-                    if self.n_splits == "auto" else int(self.n_splits))
-        fold_kw = dict(n_splits=n_splits, group=self.group, time=self.time, task=schema.task, seed=self.seed)
-        try: folds = cv_folds(data, target, strategy=self.split, **fold_kw)
-        except SplitError as e:
-            if self.split != "auto" or self.group is not None or self.time is not None: raise
-            warnings.warn(f"{e} Falling back to random (unstratified) folds.")
-            folds = cv_folds(data, target, strategy="random", **fold_kw)
-        self.selection_ = None
-        if self.select_features:
-            sel_end = None if self.time_budget is None or self.deterministic else t0 + self.time_budget * 0.25
-            schema, self.selection_ = self._select_features(data, y_enc, schema, folds, sel_end)
-        refit, distill = self._refit_families(len(data)), bool(self.distill)
-        refit_all = refit == set(FAMILIES)
-        deadline = None if self.time_budget is None else t0 + self.time_budget * (0.72 if distill else 0.92) - 1.0
-        log = print if self.verbose else None
-        res = run_search(data[schema.features], y_enc, schema, folds=folds, metric=self.metric, deadline=deadline,
-                         families=self.families, seed=self.seed, n_jobs=self.n_jobs, memory_limit_mb=self.memory_limit_mb,
-                         max_trials=self.max_trials, deterministic=self.deterministic, isolate=self.isolate, log=log,
-                         keep_worker=bool(refit), reserve=None if deadline is None else
-                         lambda ts, ws: (refit_reserve(ts, ws, None if refit_all else refit) if refit else 0.0)
-                                        + self._reserve(ts, t0 + self.time_budget - deadline))
-        end = None if self.time_budget is None or self.deterministic else t0 + self.time_budget
-        try: self._build(res, y_enc, schema, end, refit)
-        finally:
-            res.close()
-            shutil.rmtree(res.workdir, ignore_errors=True)
-        self.distill_ = (self._distill(data[schema.features], y_enc, folds, res.metric, schema, end, res.ok[0].oof)
-                         if distill else None)
-        self.temperature_ = self._temper(res.metric, schema.task)
-        self.reference_ = self._reference(data[schema.features])
-        self.schema_, self.task_, self.metric_ = schema, schema.task, res.metric.name
-        if schema.task != "regression": self.classes_ = np.asarray(schema.classes)     # numeric labels stay numeric
-        self.n_features_in_ = len(schema.features)
-        self.feature_names_in_ = np.array(schema.features, dtype=object)
-        self.manifest_ = dict(task=schema.task, target=target, metric=res.metric.name, classes=schema.classes,
-                              seed=self.seed, n_rows=int(len(data)), n_rows_without_target=int(len(X) - len(data)) if y is None else 0,
-                              data_sha256=frame_sha256(data), folds=dict(n_splits=n_splits, strategy=self.split, group=self.group, time=self.time),
-                              time_budget=self.time_budget, fit_seconds=round(time.time() - t0, 2), versions=_versions(),
-                              cv=dict(best_single=self.best_single_, ensemble=self.ensemble_score_, pool=self.pool_, pools=self.pool_scores_),
-                              distill=self.distill_,
-                              temperature=self.temperature_, refitted=self.refitted_, budget_dropped=self.budget_dropped_,
-                              selection=None if self.selection_ is None else
-                                  {**self.selection_, "report": json.loads(self.selection_["report"].to_json(orient="records"))},
-                              params={k: v for k, v in self.get_params().items() if k != "verbose"})
-        self.fit_seconds_ = time.time() - t0
-        return self
+# %% ../nbs/14_automl.ipynb #cfe082a3
+@patch
+def _folds(self:AutoML, data, target, task, y_enc) -> tuple:
+    "The cross-validation folds of `fit` and their number."
+    smallest = None if task == "regression" else int(np.bincount(y_enc[y_enc >= 0]).min())
+    grouped = self.group is not None or self.time is not None
+    n_splits = _auto_splits(len(data), smallest, grouped=grouped) if self.n_splits == "auto" else int(self.n_splits)
+    fold_kw = dict(n_splits=n_splits, group=self.group, time=self.time, task=task, seed=self.seed)
+    try: return cv_folds(data, target, strategy=self.split, **fold_kw), n_splits
+    except SplitError as e:
+        if self.split != "auto" or grouped: raise
+        warnings.warn(f"{e} Falling back to random (unstratified) folds.")
+        return cv_folds(data, target, strategy="random", **fold_kw), n_splits
 
-    # pickled bytes a bundle writes per second (skops) when the search did not measure a family's rate (it does, once per
-    # family: multiclass HistGradientBoosting on penguins wrote ~0.25 MB/s, 4.4 MB pickled -> a 70 MB file in ~19 s);
-    # on hmda forests wrote ~2.6 MB/s (skops encodes every tree's state), LightGBM ~16 MB/s
-    _SAVE_BYTES_PER_SECOND = {"lightgbm": 10e6, None: 2.5e6}
+# %% ../nbs/14_automl.ipynb #91852b02
+AutoML._SAVE_BYTES_PER_SECOND = {"lightgbm": 10e6, None: 2.5e6}
 
-    def _reserve(self, trials, slack: float) -> float:
-        """Seconds the search keeps free, beyond the `slack` it leaves anyway, to write its three best models so far
-        (and 2 s to build the ensemble), at most a fifth of the budget: large forests would otherwise be set aside at the
-        end for lack of time, and a huge model must not end the search early."""
-        best = sorted([t for t in trials if t.status == "ok"], key=lambda t: -t.score)[:3]
-        return min(max(0.0, sum(map(self._save_seconds, best)) + 2.0 - slack), 0.2 * self.time_budget)
+@patch
+def _save_seconds(self:AutoML, t) -> float:
+    "Estimated seconds to write trial `t`'s fold models into the bundle (at its family's measured rate, if any)."
+    rate = t.save_rate or self._SAVE_BYTES_PER_SECOND.get(t.family, self._SAVE_BYTES_PER_SECOND[None])
+    return (t.size_bytes or 0) * len(t.fold_scores) / rate
 
-    def _save_seconds(self, t) -> float:
-        "Estimated seconds to write trial `t`'s fold models into the bundle (at its family's measured rate, if any)."
-        rate = t.save_rate or self._SAVE_BYTES_PER_SECOND.get(t.family, self._SAVE_BYTES_PER_SECOND[None])
-        return (t.size_bytes or 0) * len(t.fold_scores) / rate
+@patch
+def _reserve(self:AutoML, trials, slack:float) -> float:
+    "Seconds the search keeps free beyond `slack` to write its three best models (at most a fifth of the budget)."
+    best = sorted([t for t in trials if t.status == "ok"], key=lambda t: -t.score)[:3]
+    return min(max(0.0, sum(map(self._save_seconds, best)) + 2.0 - slack), 0.2 * self.time_budget)
 
-    def _select(self, ok, y_enc, m, end, task):
-        """Greedy ensemble selection among the models whose bundle can still be written before `end`, under each pooling
-        rule (`pool`; 'auto': linear and log for classification, in that order, the log one only when the time left
-        holds twice what the first took beside the writing of its models) and the one with the better out-of-fold score
-        (linear on ties): (weights, trajectory).
-        Models too large to save in the time left are set aside (recorded in `budget_dropped_`); while the selected set
-        is too large, its largest member is set aside too. A single model that beats the ensemble is taken alone."""
-        cost = self._save_seconds
-        pools = ["mean"] if task == "regression" else ["mean", "log"] if self.pool == "auto" else [self.pool]
-        best, took, need, self.pool_scores_ = None, 0.0, 0.0, {}
-        for pool in pools:
-            left = None if end is None else end - time.time() - 2.0     # building, the manifest, the small files
-            if best is not None and left is not None and left < 2 * took + need: break
-            started = time.time()
-            cands = [t for t in ok if left is None or cost(t) <= left] or [min(ok, key=cost)]
-            while True:
-                weights, traj = greedy_ensemble([t.oof for t in cands], y_enc, m.score, max_size=self.ensemble_size,
-                                                seed=self.seed, pool=pool)
-                chosen = [t for t, w in zip(cands, weights) if w > 0]
-                if left is None or sum(map(cost, chosen)) <= left or len(chosen) == 1: break
-                cands.remove(max(chosen, key=cost))
-            score = m.score(y_enc, combine([t.oof for t in cands], weights, pool))
-            if score < cands[0].oof_score: weights, score = np.eye(len(cands))[0], cands[0].oof_score
-            self.pool_scores_[pool], took = m.display(score), time.time() - started
-            need = max(need, sum(cost(t) for t, w in zip(cands, weights) if w > 0))
-            if best is None or score > best[0]: best = (score, pool, cands, weights, traj)
-        _, self.pool_, cands, weights, traj = best
-        self.budget_dropped_ = [t.name for t in ok if t not in cands]
-        full = np.array([weights[cands.index(t)] if t in cands else 0.0 for t in ok])
-        return full, traj
+# %% ../nbs/14_automl.ipynb #fd91aaed
+@patch
+def _select(self:AutoML, ok, y_enc, m, end, task):
+    "Greedy ensemble selection under each pooling rule, among the models writable before `end`: (weights, trajectory)."
+    cost = self._save_seconds
+    if task == "regression": pools = ["mean"]
+    elif self.pool == "auto": pools = ["mean", "log"]
+    else: pools = [self.pool]
+    best, took, need = None, 0.0, 0.0
+    self.pool_scores_ = {}
+    for pool in pools:
+        left = None if end is None else end - time.time() - 2.0     # building, the manifest, the small files
+        if best is not None and left is not None and left < 2 * took + need: break
+        started = time.time()
+        cands = [t for t in ok if left is None or cost(t) <= left] or [min(ok, key=cost)]
+        while True:
+            weights, traj = greedy_ensemble([t.oof for t in cands], y_enc, m.score, max_size=self.ensemble_size,
+                                            seed=self.seed, pool=pool)
+            chosen = [t for t, w in zip(cands, weights) if w > 0]
+            if left is None or sum(map(cost, chosen)) <= left or len(chosen) == 1: break
+            cands.remove(max(chosen, key=cost))
+        score = m.score(y_enc, combine([t.oof for t in cands], weights, pool))
+        if score < cands[0].oof_score: weights, score = np.eye(len(cands))[0], cands[0].oof_score
+        self.pool_scores_[pool] = m.display(score)
+        took = time.time() - started
+        need = max(need, sum(cost(t) for t, w in zip(cands, weights) if w > 0))
+        if best is None or score > best[0]: best = (score, pool, cands, weights, traj)
+    _, self.pool_, cands, weights, traj = best
+    self.budget_dropped_ = [t.name for t in ok if t not in cands]
+    full = np.array([weights[cands.index(t)] if t in cands else 0.0 for t in ok])
+    return full, traj
 
-    def _front(self, ok, weights, y_enc, m) -> pd.DataFrame:
-        """The deployment choice: the ensemble and every single (bagged) model with out-of-fold score, estimated
-        single-row latency (sum over fold models) and size; the best one within `max_latency_us` and `max_size_bytes`."""
-        from mlengineer.engine.ensemble import pareto_front
-        cands = [("ensemble", np.asarray(weights, float))] + [(t.name, np.eye(len(ok))[i]) for i, t in enumerate(ok)]
-        rows = []
-        for name, ws in cands:
-            idx = np.flatnonzero(ws > 0)
-            raw = m.score(y_enc, combine([ok[i].oof for i in idx], ws[idx], self.pool_))
-            rows.append(dict(candidate=name, members=len(idx), score=m.display(raw), _raw=raw,
-                             latency_us=float(sum(ok[i].predict_us * len(ok[i].fold_scores) for i in idx)),
-                             size_bytes=int(sum(ok[i].size_bytes * len(ok[i].fold_scores) for i in idx))))
-        front = pd.DataFrame(rows)
-        front["pareto"] = pareto_front(front, maximize=["_raw"], minimize=["latency_us", "size_bytes"])
-        ok_rows = ~front.candidate.isin(self.budget_dropped_).to_numpy()      # too large to save within the budget
-        if self.max_latency_us is not None: ok_rows &= front.latency_us.to_numpy() <= self.max_latency_us
-        if self.max_size_bytes is not None: ok_rows &= front.size_bytes.to_numpy() <= self.max_size_bytes
-        if not ok_rows.any():
-            raise ConfigError(f"No model meets max_latency_us={self.max_latency_us} and max_size_bytes={self.max_size_bytes}: "
-                              f"the fastest predicts a row in ~{front.latency_us.min():.0f} us, the smallest has "
-                              f"{front.size_bytes.min():,} bytes. Raise the caps.")
-        pick = int(front["_raw"].where(ok_rows, -np.inf).to_numpy().argmax())
-        front["chosen"] = np.arange(len(front)) == pick
-        front.attrs["chosen_weights"] = cands[pick][1]
-        return front.drop(columns="_raw")
+# %% ../nbs/14_automl.ipynb #a1773b48
+@patch
+def _front(self:AutoML, ok, weights, y_enc, m) -> pd.DataFrame:
+    "The ensemble and every single model: score, latency and size, the Pareto front, and the one chosen."
+    from mlengineer.engine.ensemble import pareto_front
+    cands = [("ensemble", np.asarray(weights, float))] + [(t.name, np.eye(len(ok))[i]) for i, t in enumerate(ok)]
+    rows = []
+    for name, ws in cands:
+        idx = np.flatnonzero(ws > 0)
+        raw = m.score(y_enc, combine([ok[i].oof for i in idx], ws[idx], self.pool_))
+        rows.append(dict(candidate=name, members=len(idx), score=m.display(raw), _raw=raw,
+                         latency_us=float(sum(ok[i].predict_us * len(ok[i].fold_scores) for i in idx)),
+                         size_bytes=int(sum(ok[i].size_bytes * len(ok[i].fold_scores) for i in idx))))
+    front = pd.DataFrame(rows)
+    front["pareto"] = pareto_front(front, maximize=["_raw"], minimize=["latency_us", "size_bytes"])
+    ok_rows = ~front.candidate.isin(self.budget_dropped_).to_numpy()      # too large to save within the budget
+    if self.max_latency_us is not None: ok_rows &= front.latency_us.to_numpy() <= self.max_latency_us
+    if self.max_size_bytes is not None: ok_rows &= front.size_bytes.to_numpy() <= self.max_size_bytes
+    if not ok_rows.any():
+        raise ConfigError(f"No model meets max_latency_us={self.max_latency_us} and "
+                          f"max_size_bytes={self.max_size_bytes}: the fastest predicts a row in "
+                          f"~{front.latency_us.min():.0f} us, the smallest has {front.size_bytes.min():,} bytes. "
+                          "Raise the caps.")
+    pick = int(front["_raw"].where(ok_rows, -np.inf).to_numpy().argmax())
+    front["chosen"] = np.arange(len(front)) == pick
+    front.attrs["chosen_weights"] = cands[pick][1]
+    return front.drop(columns="_raw")
 
-    SELECTION_ROWS = 20_000
+# %% ../nbs/14_automl.ipynb #3bcff0d4
+AutoML.SELECTION_ROWS = 20_000
 
-    def _select_features(self, data, y_enc, schema, folds, end):
-        """Backward elimination (10_features' `select_features`) before the search: LightGBM's defaults on the native
-        preprocessor, scored by the fit's metric on the same folds (on a seeded sample of SELECTION_ROWS rows of larger
-        tables), until `end` (a quarter of the budget). A column goes only when the cross-validated score is no worse
-        without it; it stays in the schema with the role `excluded`."""
-        from dataclasses import replace
-        from sklearn.pipeline import Pipeline
-        from mlengineer.engine.features import select_features, make_preprocessor
-        from mlengineer.engine.models import predict_pred
-        t0, task = time.time(), schema.task
-        m, k = get_metric(self.metric, task), (len(schema.classes) if task == "multiclass" else None)
-        threads = 1 if len(data) < 20_000 else self.n_jobs
-        lgb = lambda: FAMILIES["lightgbm"].make(dict(n_estimators=100, early_stopping_rounds=None), task, self.seed, threads)
-        factory = lambda cols: Pipeline([("prep", make_preprocessor(schema, "native", seed=self.seed, columns=cols)), ("model", lgb())])
-        scorer = lambda est, X, y: m.score(y, predict_pred(est, X, task, k))
-        n = len(data)
-        idx = (np.sort(np.random.default_rng(self.seed).choice(n, self.SELECTION_ROWS, replace=False))
-               if n > self.SELECTION_ROWS else np.arange(n))
-        pos = np.full(n, -1); pos[idx] = np.arange(len(idx))            # the same folds, restricted to the sample
-        sample_folds = [(pos[tr][pos[tr] >= 0], pos[va][pos[va] >= 0]) for tr, va in folds]
-        kept, report = select_features(factory, data[schema.features].iloc[idx], y_enc[idx], sample_folds, scorer,
-                                       seed=self.seed, deadline=end)
-        dropped = [c for c in schema.features if c not in kept]
-        why = f"left out by feature selection: the cross-validated {m.name} is no worse without it"
-        cols = [replace(c, role="excluded", reason=f"{why} (was {c.role})") if c.name in dropped else c for c in schema.columns]
-        report = report.assign(score=[m.display(v) for v in report.score])
-        return replace(schema, columns=cols), dict(kept=kept, dropped=dropped, stopped=report.attrs["stopped"],
-                                                   seconds=round(time.time() - t0, 2), report=report)
+@patch
+def _select_features(self:AutoML, data, y_enc, schema, folds, end):
+    "Backward feature elimination before the search, until `end`: (the schema with columns excluded, the report)."
+    from dataclasses import replace
+    from sklearn.pipeline import Pipeline
+    from mlengineer.engine.features import select_features, make_preprocessor
+    from mlengineer.engine.models import predict_pred
+    t0 = time.time()
+    task = schema.task
+    m = get_metric(self.metric, task)
+    k = len(schema.classes) if task == "multiclass" else None
+    threads = 1 if len(data) < 20_000 else self.n_jobs
+    def factory(cols):
+        "LightGBM's defaults on `cols`, natively preprocessed."
+        lgb = FAMILIES["lightgbm"].make(dict(n_estimators=100, early_stopping_rounds=None), task, self.seed, threads)
+        return Pipeline([("prep", make_preprocessor(schema, "native", seed=self.seed, columns=cols)), ("model", lgb)])
+    def scorer(est, X, y): return m.score(y, predict_pred(est, X, task, k))
+    n = len(data)
+    idx = np.arange(n)
+    if n > self.SELECTION_ROWS:
+        idx = np.sort(np.random.default_rng(self.seed).choice(n, self.SELECTION_ROWS, replace=False))
+    pos = np.full(n, -1)                                            # the same folds, restricted to the sample
+    pos[idx] = np.arange(len(idx))
+    sample_folds = [(pos[tr][pos[tr] >= 0], pos[va][pos[va] >= 0]) for tr, va in folds]
+    kept, report = select_features(factory, data[schema.features].iloc[idx], y_enc[idx], sample_folds, scorer,
+                                   seed=self.seed, deadline=end)
+    dropped = [c for c in schema.features if c not in kept]
+    why = f"left out by feature selection: the cross-validated {m.name} is no worse without it"
+    cols = [replace(c, role="excluded", reason=f"{why} (was {c.role})") if c.name in dropped else c
+            for c in schema.columns]
+    report = report.assign(score=[m.display(v) for v in report.score])
+    summary = dict(kept=kept, dropped=dropped, stopped=report.attrs["stopped"], seconds=round(time.time() - t0, 2),
+                   report=report)
+    return replace(schema, columns=cols), summary
 
-    REFIT_ROWS = 100_000
-    REFIT_FAMILIES = {"rf", "et"}   # bagging k forests adds little to a forest of bagged trees, and costs k times the size
+# %% ../nbs/14_automl.ipynb #fbf788ea
+AutoML.REFIT_ROWS = 100_000
+AutoML.REFIT_FAMILIES = {"rf", "et"}
 
-    def _refit_families(self, n_rows: int) -> set:
-        """The families whose chosen models are refitted on all rows. refit=True: all; False: none; 'auto': all from
-        REFIT_ROWS rows up, where the folds are few and a fold model misses much data, and forests at any size."""
-        if self.refit == "auto": return set(FAMILIES) if n_rows >= self.REFIT_ROWS else set(self.REFIT_FAMILIES)
-        if not isinstance(self.refit, bool): raise ConfigError(f"refit must be True, False or 'auto', not {self.refit!r}.")
-        return set(FAMILIES) if self.refit else set()
+@patch
+def _refit_families(self:AutoML, n_rows:int) -> set:
+    "The families whose chosen models are refitted on all rows, on a table of `n_rows` rows."
+    if self.refit == "auto": return set(FAMILIES) if n_rows >= self.REFIT_ROWS else set(self.REFIT_FAMILIES)
+    return set(FAMILIES) if self.refit else set()
 
-    def _distill(self, X, y_enc, folds, m, schema, end, best_oof) -> dict:
-        """Replace the chosen model by one LightGBM trained on its out-of-fold predictions (13_ensemble's `distill`).
-        What the imitation loses is measured on the same folds: distilled on each fold's training rows, scored on its
-        held-out rows, beside the chosen model's own out-of-fold score (`loss` > 0: the student is worse, in the metric's
-        units). The student's figure leans optimistic: the teacher's out-of-fold targets on a fold's training rows came
-        from models that saw that fold's labels. Skipped, with the reason, when the estimated time would overrun the
-        budget or the student scores worse than the best single model."""
-        from mlengineer.engine.ensemble import distill
-        from mlengineer.engine.features import make_preprocessor
-        t0, k = time.time(), len(schema.classes or []) or None
-        target = self.oof_
-        covered = ~np.isnan(target if target.ndim == 1 else target[:, 0])
-        threads = 1 if len(X) < 20_000 else self.n_jobs     # as GBMModel: a second thread only pays on larger data
-        kw = dict(seed=self.seed, n_jobs=threads, preprocessor=make_preprocessor(schema, "native", seed=self.seed))
-        student_oof = np.full_like(target, np.nan)
-        for i, (tr, va) in enumerate(folds):
-            tr = tr[covered[tr]]
-            s = time.time()
-            student = distill(X.iloc[tr], target[tr], schema.task, **kw)
-            student_oof[va] = student.predict_pred(X.iloc[va])
-            per_fit = (time.time() - s) * len(y_enc) / max(len(tr), 1)
-            if end is not None and time.time() + per_fit * (len(folds) - i) * 1.2 > end - 1.0:    # the folds left + the final fit
-                return dict(used=False, reason=f"distillation would overrun the time budget (one fit ~{per_fit:.1f} s)")
-        ok = covered & ~np.isnan(student_oof if student_oof.ndim == 1 else student_oof[:, 0])
-        teacher, score = m.score(y_enc[ok], target[ok]), m.score(y_enc[ok], student_oof[ok])
-        out = dict(teacher=m.display(teacher), student=m.display(score), loss=float(teacher - score),
-                   seconds=None, used=False, reason=None)
-        if score < m.score(y_enc[ok], best_oof[ok]):
-            out["reason"] = "the distilled model scores worse than the best single model; the chosen model is kept"
-        else:
-            final = distill(X[covered], target[covered], schema.task, **kw)
-            final.name = "distilled"
-            self.model_ = EnsembleModel([final], np.ones(1), schema.task, k)
-            self.oof_ = student_oof
-            out["used"] = True
-        out["seconds"] = round(time.time() - t0, 2)
-        return out
+# %% ../nbs/14_automl.ipynb #9ded40c5
+@patch
+def _distill(self:AutoML, X, y_enc, folds, m, schema, end, best_oof) -> dict:
+    "Replace the chosen model by one LightGBM trained on its out-of-fold predictions, if it is as good: the report."
+    from mlengineer.engine.ensemble import distill
+    from mlengineer.engine.features import make_preprocessor
+    t0 = time.time()
+    k = len(schema.classes or []) or None
+    target = self.oof_
+    covered = ~np.isnan(target if target.ndim == 1 else target[:, 0])
+    threads = 1 if len(X) < 20_000 else self.n_jobs     # as GBMModel: a second thread only pays on larger data
+    kw = dict(seed=self.seed, n_jobs=threads, preprocessor=make_preprocessor(schema, "native", seed=self.seed))
+    student_oof = np.full_like(target, np.nan)
+    for i, (tr, va) in enumerate(folds):
+        tr = tr[covered[tr]]
+        s = time.time()
+        student = distill(X.iloc[tr], target[tr], schema.task, **kw)
+        student_oof[va] = student.predict_pred(X.iloc[va])
+        per_fit = (time.time() - s) * len(y_enc) / max(len(tr), 1)
+        finish = time.time() + per_fit * (len(folds) - i) * 1.2            # the folds left + the final fit
+        if end is not None and finish > end - 1.0:
+            return dict(used=False, reason=f"distillation would overrun the time budget (one fit ~{per_fit:.1f} s)")
+    ok = covered & ~np.isnan(student_oof if student_oof.ndim == 1 else student_oof[:, 0])
+    teacher = m.score(y_enc[ok], target[ok])
+    score = m.score(y_enc[ok], student_oof[ok])
+    out = dict(teacher=m.display(teacher), student=m.display(score), loss=float(teacher - score),
+               seconds=None, used=False, reason=None)
+    if score < m.score(y_enc[ok], best_oof[ok]):
+        out["reason"] = "the distilled model scores worse than the best single model; the chosen model is kept"
+    else:
+        final = distill(X[covered], target[covered], schema.task, **kw)
+        final.name = "distilled"
+        self.model_ = EnsembleModel([final], np.ones(1), schema.task, k)
+        self.oof_ = student_oof
+        out["used"] = True
+    out["seconds"] = round(time.time() - t0, 2)
+    return out
 
-    def _temper(self, m, task) -> dict|None:
-        """With the log-loss as the metric: one temperature for the chosen model's probabilities (13_ensemble's
-        `fit_temperature`), fitted on its out-of-fold predictions, which are then tempered too. The log-loss before and
-        after is recorded (the after leans optimistic: one parameter fitted on the same rows)."""
-        if m.name != "log_loss": return None
-        T, before, after = fit_temperature(self.oof_, self.oof_y_, task)
-        self.model_.temperature = T
-        self.oof_ = temper(self.oof_, T, task)
-        return dict(temperature=T, oof_log_loss_before=before, oof_log_loss_after=after)
+# %% ../nbs/14_automl.ipynb #7148a0bf
+@patch
+def _temper(self:AutoML, m, task) -> dict|None:
+    "With the log-loss as the metric: fit one temperature on the out-of-fold predictions and apply it; the record."
+    if m.name != "log_loss": return None
+    T, before, after = fit_temperature(self.oof_, self.oof_y_, task)
+    self.model_.temperature = T
+    self.oof_ = temper(self.oof_, T, task)
+    return dict(temperature=T, oof_log_loss_before=before, oof_log_loss_after=after)
 
-    def _reference(self, X, n: int = 2000) -> dict:
-        """A seeded sample of the training rows (values as plain Python) with the chosen model's out-of-fold predictions
-        and targets: what monitoring compares later batches against."""
-        rng = np.random.default_rng(self.seed)
-        idx = np.sort(rng.choice(len(X), size=min(n, len(X)), replace=False))
-        cols = {}
-        for c in X.columns:
-            v = X[c].iloc[idx]
-            if pd.api.types.is_bool_dtype(v) or not pd.api.types.is_numeric_dtype(v):
-                cols[str(c)] = [None if pd.isna(x) else str(x) for x in v.tolist()]
-            else: cols[str(c)] = v.to_numpy(dtype=float, na_value=np.nan)
-        return dict(rows=idx, columns=cols, pred=self.oof_[idx], y=self.oof_y_[idx])
+# %% ../nbs/14_automl.ipynb #343e96b2
+@patch
+def _reference(self:AutoML, X, n:int=2000) -> dict:
+    "A seeded sample of `n` training rows with the chosen model's out-of-fold predictions and targets."
+    rng = np.random.default_rng(self.seed)
+    idx = np.sort(rng.choice(len(X), size=min(n, len(X)), replace=False))
+    cols = {}
+    for c in X.columns:
+        v = X[c].iloc[idx]
+        if pd.api.types.is_bool_dtype(v) or not pd.api.types.is_numeric_dtype(v):
+            cols[str(c)] = [None if pd.isna(x) else str(x) for x in v.tolist()]
+        else: cols[str(c)] = v.to_numpy(dtype=float, na_value=np.nan)
+    return dict(rows=idx, columns=cols, pred=self.oof_[idx], y=self.oof_y_[idx])
 
-    def _build(self, res, y_enc, schema, end=None, refit=frozenset()):
-        import pickle
-        m = res.metric
-        ok = res.ok[:20]
-        if not ok: res.best  # raises the clear error
-        weights, traj = self._select(ok, y_enc, m, end, schema.task)
-        self.front_ = self._front(ok, weights, y_enc, m)
-        weights = self.front_.attrs["chosen_weights"]
-        members, w, self.refitted_ = [], [], []
-        chosen = [t for t, wt in zip(ok, weights) if wt > 0]
-        saving = sum(map(self._save_seconds, chosen))
-        for t, wt in zip(ok, weights):
-            if wt <= 0: continue
-            with open(t.model_path, "rb") as f: models = pickle.load(f)    # our own worker's files
-            # refitted on all rows in the search's worker, killed (the fold models kept) if it would overrun the budget;
-            # its deadline leaves time to write the bundle with this member's fold models, since that is what a killed
-            # refit leaves (a deadline that counted the single refitted model instead overran by the difference: on
-            # mpls_stops an ExtraTrees refit killed there made `mle train --time-budget 60` take 64.5 s)
-            fewer = self._save_seconds(t) * (1 - 1 / max(len(t.fold_scores), 1))
-            full = res.refit(t, None if end is None else end - saving - 1.0) if t.family in refit else None
-            if full is not None:
-                models = [full]; self.refitted_.append(t.name)
-                saving -= fewer
-            members.append(BaggedModel(models, schema.task, len(schema.classes or []) or None, name=t.name))
-            w.append(float(wt))
-        self.model_ = EnsembleModel(members, np.array(w) / np.sum(w), schema.task, len(schema.classes or []) or None,
-                                    pool=self.pool_)
-        self.oof_, self.oof_y_ = combine([t.oof for t in ok], weights, self.pool_), y_enc     # the chosen model's, row for row
-        best = ok[0]
-        self.best_single_ = m.display(best.oof_score)
-        self.ensemble_score_ = m.display(m.score(y_enc, self.oof_))
-        lb = res.leaderboard()
-        lb.insert(1, "weight", lb.model.map({t.name: float(wt) for t, wt in zip(ok, weights)}).fillna(0.0))
-        self.leaderboard_ = lb
-        self.ledger_, self.trajectory_, self.ensemble_trajectory_ = res.ledger(), res.trajectory(), traj
-        self.search_seconds_ = res.elapsed
+# %% ../nbs/14_automl.ipynb #ae583e2b
+@patch
+def _build(self:AutoML, res, y_enc, schema, end=None, refit=frozenset()):
+    "The chosen model from the search's result `res`: ensemble selection, deployment choice, refits; the scores."
+    import pickle
+    m = res.metric
+    ok = res.ok[:20]
+    if not ok: res.best  # raises the clear error
+    k = len(schema.classes or []) or None
+    weights, traj = self._select(ok, y_enc, m, end, schema.task)
+    self.front_ = self._front(ok, weights, y_enc, m)
+    weights = self.front_.attrs["chosen_weights"]
+    members, w, self.refitted_ = [], [], []
+    chosen = [t for t, wt in zip(ok, weights) if wt > 0]
+    saving = sum(map(self._save_seconds, chosen))
+    for t, wt in zip(ok, weights):
+        if wt <= 0: continue
+        with open(t.model_path, "rb") as f: models = pickle.load(f)    # our own worker's files
+        fewer = self._save_seconds(t) * (1 - 1 / max(len(t.fold_scores), 1))
+        full = res.refit(t, None if end is None else end - saving - 1.0) if t.family in refit else None
+        if full is not None:
+            models = [full]
+            self.refitted_.append(t.name)
+            saving -= fewer
+        members.append(BaggedModel(models, schema.task, k, name=t.name))
+        w.append(float(wt))
+    self.model_ = EnsembleModel(members, np.array(w) / np.sum(w), schema.task, k, pool=self.pool_)
+    self.oof_ = combine([t.oof for t in ok], weights, self.pool_)     # the chosen model's, row for row
+    self.oof_y_ = y_enc
+    self.best_single_ = m.display(ok[0].oof_score)
+    self.ensemble_score_ = m.display(m.score(y_enc, self.oof_))
+    lb = res.leaderboard()
+    lb.insert(1, "weight", lb.model.map({t.name: float(wt) for t, wt in zip(ok, weights)}).fillna(0.0))
+    self.leaderboard_ = lb
+    self.ledger_ = res.ledger()
+    self.trajectory_ = res.trajectory()
+    self.ensemble_trajectory_ = traj
+    self.search_seconds_ = res.elapsed
 
+# %% ../nbs/14_automl.ipynb #3085e419
+@patch
+def _manifest(self:AutoML, data, target, n_without_target, n_splits, t0) -> dict:
+    "What a bundle's manifest.json records about this fit."
+    selection = None
+    if self.selection_ is not None:
+        selection = {**self.selection_, "report": json.loads(self.selection_["report"].to_json(orient="records"))}
+    folds = dict(n_splits=n_splits, strategy=self.split, group=self.group, time=self.time)
+    cv = dict(best_single=self.best_single_, ensemble=self.ensemble_score_, pool=self.pool_, pools=self.pool_scores_)
+    params = {k: v for k, v in self.get_params().items() if k != "verbose"}
+    return dict(task=self.task_, target=target, metric=self.metric_, classes=self.schema_.classes, seed=self.seed,
+                n_rows=int(len(data)), n_rows_without_target=n_without_target, data_sha256=frame_sha256(data),
+                folds=folds, time_budget=self.time_budget, fit_seconds=round(time.time() - t0, 2),
+                versions=_versions(), cv=cv, distill=self.distill_, temperature=self.temperature_,
+                refitted=self.refitted_, budget_dropped=self.budget_dropped_, selection=selection, params=params)
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True          # missing values are features' business
-        tags.input_tags.string = tags.input_tags.categorical = True
-        tags.non_deterministic = not self.deterministic and self.max_trials is None
-        return tags
+# %% ../nbs/14_automl.ipynb #9716a748
+@patch
+def fit(self:AutoML,
+        X, # the training table (with `target=`), or the features: a DataFrame or a 2-D array
+        y=None, # the target, one value per row of `X`, when `X` does not hold it
+       ) -> AutoML:
+    "Search, ensemble and keep the best model for the data within `time_budget` seconds; returns `self`."
+    t0 = time.time()
+    data, target = self._table(X, y)
+    schema = infer_schema(data, target, self.task)
+    self._check_params(schema.task)
+    data = data[data[target].notna()]
+    yv = data[target]
+    if schema.task == "regression":
+        y_enc = (yv if pd.api.types.is_numeric_dtype(yv) else as_numbers(yv)).to_numpy(float)
+    else: y_enc = pd.Categorical(yv.to_numpy(), categories=schema.classes).codes.astype(int)   # labels as they appear
+    folds, n_splits = self._folds(data, target, schema.task, y_enc)
+    self.selection_ = None
+    if self.select_features:
+        sel_end = None if self.time_budget is None or self.deterministic else t0 + self.time_budget * 0.25
+        schema, self.selection_ = self._select_features(data, y_enc, schema, folds, sel_end)
+    refit = self._refit_families(len(data))
+    distill = bool(self.distill)
+    refit_all = refit == set(FAMILIES)
+    deadline = None if self.time_budget is None else t0 + self.time_budget * (0.72 if distill else 0.92) - 1.0
+    def reserve(trials, worker_start):
+        "Seconds to keep free before `deadline`: to refit the best models so far, and to write the bundle."
+        refits = refit_reserve(trials, worker_start, None if refit_all else refit) if refit else 0.0
+        return refits + self._reserve(trials, t0 + self.time_budget - deadline)
+    res = run_search(data[schema.features], y_enc, schema, folds=folds, metric=self.metric, deadline=deadline,
+                     families=self.families, seed=self.seed, n_jobs=self.n_jobs, memory_limit_mb=self.memory_limit_mb,
+                     max_trials=self.max_trials, deterministic=self.deterministic, isolate=self.isolate,
+                     log=print if self.verbose else None, keep_worker=bool(refit),
+                     reserve=None if deadline is None else reserve)
+    end = None if self.time_budget is None or self.deterministic else t0 + self.time_budget
+    try: self._build(res, y_enc, schema, end, refit)
+    finally:
+        res.close()
+        shutil.rmtree(res.workdir, ignore_errors=True)
+    self.distill_ = None
+    if distill:
+        self.distill_ = self._distill(data[schema.features], y_enc, folds, res.metric, schema, end, res.ok[0].oof)
+    self.temperature_ = self._temper(res.metric, schema.task)
+    self.reference_ = self._reference(data[schema.features])
+    self.schema_ = schema
+    self.task_ = schema.task
+    self.metric_ = res.metric.name
+    if schema.task != "regression": self.classes_ = np.asarray(schema.classes)     # numeric labels stay numeric
+    self.n_features_in_ = len(schema.features)
+    self.feature_names_in_ = np.array(schema.features, dtype=object)
+    n_without_target = int(len(X) - len(data)) if y is None else 0
+    self.manifest_ = self._manifest(data, target, n_without_target, n_splits, t0)
+    self.fit_seconds_ = time.time() - t0
+    return self
 
-    def _check_fitted(self):
-        if not hasattr(self, "model_"): raise NotFittedError("This AutoML is not fitted yet: call fit, or AutoML.load(path).")
+# %% ../nbs/14_automl.ipynb #8047916c
+@patch
+def _check_fitted(self:AutoML):
+    "Raise `NotFittedError` unless the model is fitted (or loaded)."
+    if not hasattr(self, "model_"):
+        raise NotFittedError("This AutoML is not fitted yet: call fit, or AutoML.load(path).")
 
-    def predict_proba(self, X) -> np.ndarray:
-        "Class probabilities, columns in the order of `classes_`."
-        self._check_fitted()
-        if self.task_ == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
-        p = self.model_.predict_pred(check_input(X, self.schema_))
-        return np.c_[1 - p, p] if self.task_ == "binary" else p
+@patch
+def predict_proba(self:AutoML,
+                  X, # rows to predict: a DataFrame (extra columns are ignored), a 2-D array or one record as a dict
+                 ) -> np.ndarray:
+    "Class probabilities, columns in the order of `classes_`."
+    self._check_fitted()
+    if self.task_ == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
+    p = self.model_.predict_pred(check_input(X, self.schema_))
+    return np.c_[1 - p, p] if self.task_ == "binary" else p
 
-    def predict(self, X) -> np.ndarray:
-        "Predicted labels (as in the training target) or values, one per row, in input order."
-        self._check_fitted()
-        if self.task_ == "regression": return self.model_.predict_pred(check_input(X, self.schema_))
-        return self.classes_[self.predict_proba(X).argmax(1)]
+# %% ../nbs/14_automl.ipynb #07e79533
+@patch
+def predict(self:AutoML,
+            X, # rows to predict, as for `predict_proba`
+           ) -> np.ndarray:
+    "Predicted labels (as in the training target) or values, one per row, in input order."
+    self._check_fitted()
+    if self.task_ == "regression": return self.model_.predict_pred(check_input(X, self.schema_))
+    return self.classes_[self.predict_proba(X).argmax(1)]
 
-    def score(self, X, y) -> float:
-        "The fit metric on (X, y), in its usual direction (a loss is positive)."
-        m = get_metric(self.metric_, self.task_)
-        if self.task_ == "regression": return m.display(m.score(np.asarray(y, float), self.predict(X)))
-        codes = pd.Categorical(np.asarray(y), categories=self.classes_).codes
-        if (codes < 0).any():
-            bad = pd.Series(np.asarray(y))[codes < 0].iloc[0]
-            raise InputSchemaError(f"Label {bad!r} is not one of the classes the model knows: {list(self.classes_)}.")
-        p = self.predict_proba(X)
-        return m.display(m.score(codes, p[:, 1] if self.task_ == "binary" else p))
+# %% ../nbs/14_automl.ipynb #5202bf3c
+@patch
+def score(self:AutoML,
+          X, # rows to score, as for `predict`
+          y, # their true labels or values
+         ) -> float:
+    "The fit metric on (X, y), in its usual direction (a loss is positive)."
+    m = get_metric(self.metric_, self.task_)
+    if self.task_ == "regression": return m.display(m.score(np.asarray(y, float), self.predict(X)))
+    codes = pd.Categorical(np.asarray(y), categories=self.classes_).codes
+    if (codes < 0).any():
+        bad = pd.Series(np.asarray(y))[codes < 0].iloc[0]
+        raise InputSchemaError(f"Label {bad!r} is not one of the classes the model knows: {list(self.classes_)}.")
+    p = self.predict_proba(X)
+    return m.display(m.score(codes, p[:, 1] if self.task_ == "binary" else p))
 
-    # --- persistence --------------------------------------------------------------------
-    def save(self, path) -> Path:
-        "Write the fitted model as a bundle directory (manifest.json + skops files; atomic)."
-        from mlengineer.bundle import save_bundle
-        self._check_fitted()
-        manifest = dict(self.manifest_, kind="mlengineer.AutoML", schema=self.schema_.to_dict(),
-                        front=json.loads(self.front_.to_json(orient="records")),
-                        leaderboard=json.loads(self.leaderboard_.to_json(orient="records")),
-                        ledger=json.loads(self.ledger_.to_json(orient="records")),
-                        trajectory=json.loads(self.trajectory_.to_json(orient="records")),
-                        ensemble=dict(members=[getattr(m, "name", type(m).__name__) for m in self.model_.members], weights=self.model_.weights.tolist(),
-                                      trajectory=[float(s) for s in self.ensemble_trajectory_]))
-        oof = dict(pred=self.oof_, y=self.oof_y_)
-        return save_bundle(path, {"model": self.model_, "oof": oof, "reference": self.reference_}, manifest)
+# %% ../nbs/14_automl.ipynb #f9224e1a
+@patch
+def __sklearn_tags__(self:AutoML):
+    "scikit-learn's tags: missing values, strings and categories allowed; deterministic only by trial budget."
+    tags = super(AutoML, self).__sklearn_tags__()
+    tags.input_tags.allow_nan = True          # missing values are features' business
+    tags.input_tags.string = tags.input_tags.categorical = True
+    tags.non_deterministic = not self.deterministic and self.max_trials is None
+    return tags
 
-    @classmethod
-    def load(cls, path) -> "AutoML":
-        "A fitted AutoML from a bundle directory written by `save` (hashes and types verified)."
-        from mlengineer.bundle import load_bundle
-        objects, man = load_bundle(path)
-        if man.get("kind") != "mlengineer.AutoML": raise BundleError(f"'{path}' is not an AutoML bundle (kind {man.get('kind')!r}).")
-        self = cls(**man["params"])
-        self.model_, self.reference_ = objects["model"], objects.get("reference")
-        self.oof_, self.oof_y_ = (objects["oof"]["pred"], objects["oof"]["y"]) if "oof" in objects else (None, None)
-        self.manifest_ = {k: man[k] for k in man if k in
-            ("task", "target", "metric", "classes", "seed", "n_rows", "n_rows_without_target", "data_sha256", "folds",
-             "time_budget", "fit_seconds", "versions", "cv", "distill", "temperature", "refitted", "selection",
-             "budget_dropped", "params")}
-        self.schema_ = Schema.from_dict(man["schema"])
-        self.task_, self.metric_ = man["task"], man["metric"]
-        if self.task_ != "regression": self.classes_ = np.asarray(man["classes"])
-        self.leaderboard_, self.ledger_ = pd.DataFrame(man["leaderboard"]), pd.DataFrame(man["ledger"])
-        self.trajectory_, self.ensemble_trajectory_ = pd.DataFrame(man["trajectory"]), man["ensemble"]["trajectory"]
-        self.front_ = pd.DataFrame(man["front"])
-        self.best_single_, self.ensemble_score_ = man["cv"]["best_single"], man["cv"]["ensemble"]
-        self.pool_, self.pool_scores_ = man["cv"].get("pool", "mean"), man["cv"].get("pools", {})     # bundles before pooling rules: mean
-        self.distill_, self.temperature_, self.refitted_ = man.get("distill"), man.get("temperature"), man.get("refitted", [])
-        self.budget_dropped_ = man.get("budget_dropped", [])
-        sel = man.get("selection")
-        self.selection_ = None if sel is None else {**sel, "report": pd.DataFrame(sel["report"])}
-        self.n_features_in_ = len(self.schema_.features)
-        self.feature_names_in_ = np.array(self.schema_.features, dtype=object)
-        return self
+# %% ../nbs/14_automl.ipynb #a43374b6
+@patch
+def save(self:AutoML,
+         path, # the bundle directory to write
+        ) -> Path:
+    "Write the fitted model as a bundle directory (manifest.json + skops files; atomic); returns its path."
+    from mlengineer.bundle import save_bundle
+    self._check_fitted()
+    records = lambda df: json.loads(df.to_json(orient="records"))
+    members = [getattr(m, "name", type(m).__name__) for m in self.model_.members]
+    ensemble = dict(members=members, weights=self.model_.weights.tolist(),
+                    trajectory=[float(s) for s in self.ensemble_trajectory_])
+    manifest = dict(self.manifest_, kind="mlengineer.AutoML", schema=self.schema_.to_dict(),
+                    front=records(self.front_), leaderboard=records(self.leaderboard_),
+                    ledger=records(self.ledger_), trajectory=records(self.trajectory_), ensemble=ensemble)
+    oof = dict(pred=self.oof_, y=self.oof_y_)
+    return save_bundle(path, {"model": self.model_, "oof": oof, "reference": self.reference_}, manifest)
+
+# %% ../nbs/14_automl.ipynb #9ad99b44
+_MANIFEST_KEYS = ("task", "target", "metric", "classes", "seed", "n_rows", "n_rows_without_target", "data_sha256",
+                  "folds", "time_budget", "fit_seconds", "versions", "cv", "distill", "temperature", "refitted",
+                  "selection", "budget_dropped", "params")    # what `fit` records in `manifest_`
+
+@patch(cls_method=True)
+def load(cls:AutoML,
+         path, # a bundle directory written by `save`
+        ) -> AutoML:
+    "A fitted AutoML from a bundle directory written by `save` (hashes and types verified)."
+    from mlengineer.bundle import load_bundle
+    objects, man = load_bundle(path)
+    if man.get("kind") != "mlengineer.AutoML":
+        raise BundleError(f"'{path}' is not an AutoML bundle (kind {man.get('kind')!r}).")
+    aml = cls(**man["params"])
+    aml.model_ = objects["model"]
+    aml.reference_ = objects.get("reference")
+    oof = objects.get("oof", dict(pred=None, y=None))
+    aml.oof_ = oof["pred"]
+    aml.oof_y_ = oof["y"]
+    aml.manifest_ = {k: man[k] for k in man if k in _MANIFEST_KEYS}
+    aml.schema_ = Schema.from_dict(man["schema"])
+    aml.task_ = man["task"]
+    aml.metric_ = man["metric"]
+    if aml.task_ != "regression": aml.classes_ = np.asarray(man["classes"])
+    aml.leaderboard_ = pd.DataFrame(man["leaderboard"])
+    aml.ledger_ = pd.DataFrame(man["ledger"])
+    aml.trajectory_ = pd.DataFrame(man["trajectory"])
+    aml.ensemble_trajectory_ = man["ensemble"]["trajectory"]
+    aml.front_ = pd.DataFrame(man["front"])
+    aml.best_single_ = man["cv"]["best_single"]
+    aml.ensemble_score_ = man["cv"]["ensemble"]
+    aml.pool_ = man["cv"].get("pool", "mean")          # bundles from before the pooling rules: mean
+    aml.pool_scores_ = man["cv"].get("pools", {})
+    aml.distill_ = man.get("distill")
+    aml.temperature_ = man.get("temperature")
+    aml.refitted_ = man.get("refitted", [])
+    aml.budget_dropped_ = man.get("budget_dropped", [])
+    sel = man.get("selection")
+    aml.selection_ = None if sel is None else {**sel, "report": pd.DataFrame(sel["report"])}
+    aml.n_features_in_ = len(aml.schema_.features)
+    aml.feature_names_in_ = np.array(aml.schema_.features, dtype=object)
+    return aml

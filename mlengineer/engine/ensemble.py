@@ -1,4 +1,4 @@
-"""Combine the models the search found: greedy ensemble selection on out-of-fold predictions, blending, the Pareto front of score against cost, and distillation into one small model.
+"""Combine the models the search found: ensemble selection, pooling, the Pareto front, and distillation.
 
 Docs: https://mlengineer.github.io/mlengineer/ensemble.html.md"""
 
@@ -21,8 +21,8 @@ def _check_preds(preds, y=None) -> np.ndarray:
     "Stack a list of same-shaped, finite predictions into an (m, n[, k]) array, or raise ConfigError."
     if isinstance(preds, np.ndarray) and preds.ndim >= 2: preds = list(preds)
     if preds is None or isinstance(preds, (str, bytes, dict)) or len(preds) == 0:
-        raise ConfigError("`preds` must be a non-empty list of prediction arrays (one per model); got "
-                          f"{'an empty list' if preds is not None and len(preds) == 0 else type(preds).__name__}.")
+        got = "an empty list" if preds is not None and len(preds) == 0 else type(preds).__name__
+        raise ConfigError(f"`preds` must be a non-empty list of prediction arrays (one per model); got {got}.")
     arrs = []
     for i, p in enumerate(preds):
         try: a = np.asarray(p, dtype=float)
@@ -46,7 +46,9 @@ def _check_preds(preds, y=None) -> np.ndarray:
     return np.stack(arrs)
 
 # %% ../../nbs/13_ensemble.ipynb #062ab9d7
-def blend(preds, weights) -> np.ndarray:
+def blend(preds, # same-shaped prediction arrays, one per model
+          weights, # one non-negative weight per model
+         ) -> np.ndarray:
     "Weighted average of `preds` (a list of same-shaped arrays) with non-negative `weights` (normalised to sum 1)."
     P = _check_preds(preds)
     w = np.asarray(weights, dtype=float)
@@ -70,20 +72,26 @@ def _pool_task(P: np.ndarray) -> str:
                           "[0, 1] (regression values?): use pool='mean' for them.")
     return "binary"
 
-def to_scores(P, task: str) -> np.ndarray:
+def to_scores(P, # probabilities: P(class 1) for binary, (.., k) for multiclass
+              task:str, # 'binary' or 'multiclass'
+             ) -> np.ndarray:
     "Probabilities to the scale log pooling averages: log-odds of P(class 1) (binary), log-probabilities (multiclass)."
     if task == "binary":
         p = np.clip(np.asarray(P, dtype=float), 1e-15, 1 - 1e-15)
         return np.log(p) - np.log1p(-p)
     return np.log(np.clip(np.asarray(P, dtype=float), 1e-15, 1.0))
 
-def from_scores(Z, task: str) -> np.ndarray:
+def from_scores(Z, # scores as `to_scores` gives them
+                task:str, # 'binary' or 'multiclass'
+               ) -> np.ndarray:
     "The inverse of `to_scores`: the sigmoid (binary), the softmax over the last axis (multiclass)."
     return expit(Z) if task == "binary" else softmax(Z, axis=-1)
 
-def combine(preds, weights, pool: str = "mean") -> np.ndarray:
-    """Pool `preds` with `weights`: `mean` is `blend` (the weighted average); `log` the weighted average of log-odds
-    (binary) or log-probabilities (multiclass) mapped back to probabilities, the normalised weighted geometric mean."""
+def combine(preds, # same-shaped prediction arrays, one per model
+            weights, # one non-negative weight per model
+            pool:str="mean", # 'mean': the weighted average; 'log': the weighted average of log-odds
+           ) -> np.ndarray:
+    "Pool `preds` with `weights`: the weighted average (`mean`), or the normalised weighted geometric mean (`log`)."
     if pool not in POOLS: raise ConfigError(f"pool must be one of {POOLS}; got {pool!r}.")
     w = np.asarray(weights, dtype=float)
     if pool == "mean" or (w > 0).sum() == 1: return blend(preds, w)
@@ -110,7 +118,8 @@ def _greedy_once(P, y, score, members, max_size, init):
     while len(picks) < max_size:
         cand = [_score(score, y, (total + P[j]) / (len(picks) + 1)) for j in members]
         best_j = int(np.argmax(cand))               # first maximum: the earlier model wins ties
-        picks.append(members[best_j]); total += P[members[best_j]]
+        picks.append(members[best_j])
+        total += P[members[best_j]]
         traj.append(cand[best_j])
     top = max(traj)                                 # the shortest best-scoring prefix (round-off is not a gain)
     best = next(i for i, t in enumerate(traj) if t >= top - 1e-12 * max(1.0, abs(top)))
@@ -118,17 +127,26 @@ def _greedy_once(P, y, score, members, max_size, init):
     return counts / counts.sum(), traj
 
 # %% ../../nbs/13_ensemble.ipynb #79692cb8
-def greedy_ensemble(preds, y, score, *, max_size: int = 50, init: int = 1, seed: int = 0,
-                    bags: int = 1, bag_fraction: float = 0.5, pool: str = "mean") -> tuple[np.ndarray, list[float]]:
-    """Caruana et al. (2004) ensemble selection with replacement: (weights, one per model, >= 0, summing to 1; trajectory).
-    The blends it scores are `combine(preds, weights, pool)`."""
+def greedy_ensemble(preds, # out-of-fold predictions, one array per model
+                    y, # the targets of those rows
+                    score, # score(y, pred) -> float, greater is better
+                    *,
+                    max_size:int=50, # picks (with replacement), the initial ones included
+                    init:int=1, # start from the best `init` models
+                    seed:int=0, # seeds the bags
+                    bags:int=1, # selection runs on random subsets of the models, averaged
+                    bag_fraction:float=0.5, # the share of the models in a bag
+                    pool:str="mean", # the blends scored are `combine(preds, weights, pool)`
+                   ) -> tuple[np.ndarray, list[float]]:
+    "Caruana et al. (2004) ensemble selection with replacement: (weights, >= 0 and summing to 1; trajectory)."
     y = np.asarray(y)
     P = _check_preds(preds, y)
     if not callable(score): raise ConfigError(f"`score` must be a callable score(y, pred) -> float; got {score!r}.")
     if pool not in POOLS: raise ConfigError(f"pool must be one of {POOLS}; got {pool!r}.")
     if pool == "log":                   # select on the log scale: every average there is a log-pooled blend
         task = _pool_task(P)
-        P, score = to_scores(P, task), (lambda y, z, s=score: s(y, from_scores(z, task)))
+        P = to_scores(P, task)
+        score = lambda y, z, s=score: s(y, from_scores(z, task))
     for name, v in [("max_size", max_size), ("init", init), ("bags", bags)]:
         if not isinstance(v, numbers.Integral) or isinstance(v, bool) or v < 1:
             raise ConfigError(f"{name} must be an integer >= 1; got {v!r}.")
@@ -149,9 +167,13 @@ def greedy_ensemble(preds, y, score, *, max_size: int = 50, init: int = 1, seed:
 
 # %% ../../nbs/13_ensemble.ipynb #f937a7d4
 class DistilledModel:
-    "A LightGBM model (one per class for multiclass) imitating an ensemble; `predict_pred(X)` gives binary/multiclass/regression preds."
-    def __init__(self, task: str, models: list):
-        self.task, self.models_ = task, list(models)
+    "A LightGBM model (one per class for multiclass) imitating an ensemble."
+    def __init__(self,
+                 task:str, # 'binary', 'multiclass' or 'regression'
+                 models:list, # the fitted regressors: one (binary, regression) or one per class
+                ):
+        self.task = task
+        self.models_ = list(models)
 
     def predict_pred(self, X) -> np.ndarray:
         "Predictions in the shared shapes: binary (n,) P(class 1); multiclass (n, k) probabilities; regression (n,)."
@@ -160,28 +182,36 @@ class DistilledModel:
         if self.task == "binary": return expit(self.models_[0].predict(X))
         return softmax(np.column_stack([m.predict(X) for m in self.models_]), axis=1)
 
-    def __repr__(self): return f"DistilledModel(task={self.task!r}, models={len(self.models_)})"
+    def __repr__(self):
+        return f"DistilledModel(task={self.task!r}, models={len(self.models_)})"
 
 # %% ../../nbs/13_ensemble.ipynb #84335f67
 _TASKS = ("binary", "multiclass", "regression")
 _DISTILL_PARAMS = dict(n_estimators=500, learning_rate=0.03, num_leaves=15, min_child_samples=10)
 
-def distill(X, pred, task: str, *, seed: int = 0, n_jobs: int = 1, params: dict | None = None,
-            preprocessor=None) -> DistilledModel:
-    """Fit one LightGBM model to imitate an ensemble from its out-of-fold predictions `pred` on the rows `X`.
-    With an unfitted `preprocessor` (e.g. `make_preprocessor(schema, "native")`), each model is a Pipeline of a clone of
-    it and the LightGBM model, so raw rows go in."""
+def distill(X, # the training rows
+            pred, # the ensemble's out-of-fold predictions for them
+            task:str, # 'binary', 'multiclass' or 'regression'
+            *,
+            seed:int=0, # LightGBM's random_state
+            n_jobs:int=1, # LightGBM's threads
+            params:dict|None=None, # LightGBM parameters over the defaults
+            preprocessor=None, # an unfitted preprocessor (a clone goes before each model, so raw rows go in)
+           ) -> DistilledModel:
+    "Fit one LightGBM model to imitate an ensemble from its out-of-fold predictions `pred` on the rows `X`."
     from lightgbm import LGBMRegressor
     if task not in _TASKS: raise ConfigError(f"task must be one of {_TASKS}; got {task!r}.{suggest(str(task), _TASKS)}")
     P = _check_preds([pred])[0]
     if len(X) != len(P):
-        raise ConfigError(f"X has {len(X)} rows but pred has {len(P)}: pass the ensemble's predictions for the rows of X.")
+        raise ConfigError(f"X has {len(X)} rows but pred has {len(P)}: "
+                          "pass the ensemble's predictions for the rows of X.")
     want = {"binary": "(n,) probabilities of class 1", "multiclass": "(n, k) class probabilities with k >= 2",
             "regression": "(n,) values"}[task]
     if (P.ndim == 2) != (task == "multiclass") or (task == "multiclass" and P.shape[1] < 2):
         raise ConfigError(f"For task={task!r} pred must be {want}; got shape {P.shape}.")
     if task != "regression" and ((P < 0) | (P > 1)).any():
-        raise ConfigError(f"For task={task!r} pred must be probabilities in [0, 1]; got values from {P.min():g} to {P.max():g}.")
+        raise ConfigError(f"For task={task!r} pred must be probabilities in [0, 1]; "
+                          f"got values from {P.min():g} to {P.max():g}.")
     kw = {**_DISTILL_PARAMS, **(params or {}), "random_state": seed, "n_jobs": n_jobs, "verbose": -1}
     if task == "regression": targets = [P]
     elif task == "binary":
@@ -191,6 +221,7 @@ def distill(X, pred, task: str, *, seed: int = 0, n_jobs: int = 1, params: dict 
         L = np.log(np.clip(P, 1e-6, 1))
         targets = list((L - L.mean(axis=1, keepdims=True)).T)
     def make():
+        "One unfitted LightGBM model (after a clone of the preprocessor)."
         if preprocessor is None: return LGBMRegressor(**kw)
         from sklearn.base import clone
         from sklearn.pipeline import Pipeline
@@ -198,7 +229,10 @@ def distill(X, pred, task: str, *, seed: int = 0, n_jobs: int = 1, params: dict 
     return DistilledModel(task, [make().fit(X, t) for t in targets])
 
 # %% ../../nbs/13_ensemble.ipynb #24c5f854
-def pareto_front(table, maximize=(), minimize=()) -> np.ndarray:
+def pareto_front(table, # one row per candidate, a column per objective
+                 maximize=(), # the columns to maximise (a name or a list)
+                 minimize=(), # the columns to minimise
+                ) -> np.ndarray:
     "Boolean mask of the rows of `table` that no other row dominates (>= on every objective and > on one)."
     t = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
     maximize = [maximize] if isinstance(maximize, str) else list(maximize)
@@ -206,7 +240,8 @@ def pareto_front(table, maximize=(), minimize=()) -> np.ndarray:
     if not maximize and not minimize:
         raise ConfigError("pareto_front needs at least one objective: maximize=[...] and/or minimize=[...].")
     both = set(maximize) & set(minimize)
-    if both: raise ConfigError(f"Columns {sorted(both)} are both in maximize and minimize: put each objective in one.")
+    if both:
+        raise ConfigError(f"Columns {sorted(both)} are both in maximize and minimize: put each objective in one.")
     cols = []
     for c in maximize + minimize:
         if c not in t.columns:
@@ -224,19 +259,31 @@ def pareto_front(table, maximize=(), minimize=()) -> np.ndarray:
         mask[i] = not ((M >= M[i]).all(axis=1) & (M > M[i]).any(axis=1)).any()
     return mask
 
-# %% ../../nbs/13_ensemble.ipynb #77f9f131
+# %% ../../nbs/13_ensemble.ipynb #d0fcd93c
 class BaggedModel:
     "The fold models of one configuration; predicts the average of their predictions."
-    def __init__(self, models: list, task: str, k: int|None = None, name: str = ""):
-        self.models, self.task, self.k, self.name = list(models), task, k, name
+    def __init__(self,
+                 models:list, # the fitted fold models
+                 task:str, # 'binary', 'multiclass' or 'regression'
+                 k:int|None=None, # the number of classes (a fold may have lacked some)
+                 name:str="", # the trial's name, for people
+                ):
+        self.models = list(models)
+        self.task = task
+        self.k = k
+        self.name = name
 
     def predict_pred(self, X) -> np.ndarray:
+        "The average of the fold models' predictions, in the search's format."
         from mlengineer.engine.models import predict_pred
         return np.mean([predict_pred(m, X, self.task, self.k) for m in self.models], axis=0)
 
-def temper(pred, temperature: float, task: str):
-    """Class probabilities through a temperature: softmax(log p / T), sharper for T < 1, softer for T > 1; the ranking
-    of the classes (and of rows, for binary) does not change. Binary P(class 1) stays P(class 1); values pass as they are."""
+# %% ../../nbs/13_ensemble.ipynb #c79d1420
+def temper(pred, # predictions: P(class 1) for binary, (n, k) probabilities, or values
+           temperature:float, # T: sharper below 1, softer above
+           task:str, # 'binary', 'multiclass' or 'regression'
+          ):
+    "Class probabilities through a temperature, softmax(log p / T); the ranking does not change, values pass."
     if temperature == 1.0 or task == "regression": return pred
     p = np.asarray(pred, dtype=float)
     if task == "binary": p = np.stack([1 - p, p], axis=-1)
@@ -245,37 +292,56 @@ def temper(pred, temperature: float, task: str):
     z /= z.sum(axis=-1, keepdims=True)
     return z[..., 1] if task == "binary" else z
 
-def fit_temperature(oof, y, task: str, bounds: tuple = (0.5, 2.0)) -> tuple:
-    """The temperature in `bounds` that minimises the log-loss of out-of-fold predictions `oof` (rows with NaN left out),
-    with the log-loss before and after; 1.0 when it does not lower the loss by at least 0.1%. When every out-of-fold
-    prediction ranks the true class first, the loss falls without end as T -> 0 and says nothing of the errors to
-    come: then T is not taken below 1."""
+def fit_temperature(oof, # out-of-fold predictions (rows with NaN are left out)
+                    y, # the class codes of those rows
+                    task:str, # 'binary' or 'multiclass'
+                    bounds:tuple=(0.5, 2.0), # the range of T
+                   ) -> tuple:
+    "The temperature that minimises the out-of-fold log-loss: (T, log-loss before, after)."
     from scipy.optimize import minimize_scalar
     from sklearn.metrics import log_loss
     p = np.asarray(oof, dtype=float)
     ok = ~np.isnan(p if p.ndim == 1 else p[:, 0])
     p, y = p[ok], np.asarray(y)[ok]
     k = 2 if task == "binary" else p.shape[1]
-    loss = lambda T: log_loss(y, temper(p, T, task), labels=list(range(k))) if task != "binary" else \
-                     log_loss(y, np.c_[1 - temper(p, T, task), temper(p, T, task)], labels=[0, 1])
+    def loss(T):
+        "The log-loss at temperature T."
+        if task != "binary": return log_loss(y, temper(p, T, task), labels=list(range(k)))
+        return log_loss(y, np.c_[1 - temper(p, T, task), temper(p, T, task)], labels=[0, 1])
     before = loss(1.0)
     top = (p > 0.5).astype(int) if task == "binary" else p.argmax(1)
-    lo, hi = (max(bounds[0], 1.0) if np.all(top == y) else bounds[0]), bounds[1]
+    lo = max(bounds[0], 1.0) if np.all(top == y) else bounds[0]
+    hi = bounds[1]
     r = minimize_scalar(lambda u: loss(np.exp(u)), bounds=(np.log(lo), np.log(hi)), method="bounded")
     T, after = float(np.exp(r.x)), float(r.fun)
     return (T, before, after) if after < before * 0.999 else (1.0, before, before)
 
+# %% ../../nbs/13_ensemble.ipynb #e39057be
 class EnsembleModel:
-    "Members that each have `predict_pred`, pooled with weights (`combine`: `mean` or `log`), through an optional temperature (`temper`)."
-    temperature, pool = 1.0, "mean"           # the defaults of bundles written before either existed
-    def __init__(self, members: list, weights, task: str, k: int|None = None, temperature: float = 1.0, pool: str = "mean"):
-        self.members, self.weights, self.task, self.k = list(members), np.asarray(weights, dtype=float), task, k
+    "Members that each have `predict_pred`, pooled with weights (`combine`), through a temperature (`temper`)."
+    temperature = 1.0           # the defaults of bundles written before either existed
+    pool = "mean"
+    def __init__(self,
+                 members:list, # models with `predict_pred` (`BaggedModel`, `DistilledModel`)
+                 weights, # one weight per member
+                 task:str, # 'binary', 'multiclass' or 'regression'
+                 k:int|None=None, # the number of classes
+                 temperature:float=1.0, # the temperature of the pooled probabilities
+                 pool:str="mean", # 'mean' or 'log' (classification only)
+                ):
+        self.members = list(members)
+        self.weights = np.asarray(weights, dtype=float)
+        self.task = task
+        self.k = k
         self.temperature = float(temperature)
         if len(self.members) != len(self.weights) or not len(self.members):
-            raise ConfigError(f"An ensemble needs one weight per member (got {len(self.members)} members, {len(self.weights)} weights).")
+            raise ConfigError(f"An ensemble needs one weight per member (got {len(self.members)} members, "
+                              f"{len(self.weights)} weights).")
         if pool not in POOLS or (pool == "log" and task == "regression"):
             raise ConfigError(f"pool must be one of {POOLS} ('mean' for regression); got {pool!r} for {task}.")
         self.pool = pool
 
     def predict_pred(self, X) -> np.ndarray:
-        return temper(combine([m.predict_pred(X) for m in self.members], self.weights, self.pool), self.temperature, self.task)
+        "The members' predictions pooled, then tempered."
+        pooled = combine([m.predict_pred(X) for m in self.members], self.weights, self.pool)
+        return temper(pooled, self.temperature, self.task)

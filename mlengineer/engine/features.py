@@ -1,4 +1,4 @@
-"""Turn the columns of a table into what each model family can learn from: native categories for boosted trees, codes for forests, scaled dense numbers for linear models, kNN and MLPs, and backward feature selection.
+"""The columns of a table as each model family can learn from them, and backward feature selection.
 
 Docs: https://mlengineer.github.io/mlengineer/features.html.md"""
 
@@ -20,6 +20,7 @@ __all__ = ['KINDS', 'as_keys', 'BooleanEncoder', 'as_datetime', 'days_since_epoc
 
 # %% ../../nbs/10_features.ipynb #030b42be
 def _key(v) -> str:
+    "One value as its category key."
     if isinstance(v, str): return v
     if isinstance(v, (bool, np.bool_)): return str(bool(v))
     if isinstance(v, (numbers.Integral, np.integer)): return str(int(v))
@@ -28,7 +29,8 @@ def _key(v) -> str:
         return str(int(v)) if np.isfinite(v) and v.is_integer() else str(v)
     return str(v)
 
-def as_keys(s: pd.Series) -> pd.Series:
+def as_keys(s:pd.Series, # the column
+           ) -> pd.Series:
     "Values of `s` as strings (object dtype) that match across dtypes (`3`, `3.0`, `'3'` -> `'3'`); missing -> NaN."
     miss = s.isna().to_numpy()
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
@@ -47,24 +49,27 @@ def as_keys(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index, name=s.name, dtype=object)
 
 def _lookup(s: pd.Series, index: pd.Index) -> np.ndarray:
-    """Positions in `index` (an Index of keys) of the keys of `s`; -1 for missing or unseen values. The keys are computed
-    once per distinct value (pandas' factorize), which is what makes transforming large batches cheap; object columns,
-    where factorize would merge `True` with `1`, take the per-value route."""
+    "Positions in `index` (an Index of keys) of the keys of `s`; -1 for missing or unseen values."
+    # the keys are computed once per distinct value (pandas' factorize), which makes transforming large batches cheap;
+    # object columns, where factorize would merge `True` with `1`, take the per-value route
     if s.dtype == object: return index.get_indexer(as_keys(s).to_numpy())
     codes, uniq = pd.factorize(s, use_na_sentinel=True)
     pos = np.append(index.get_indexer(as_keys(pd.Series(uniq)).to_numpy()), -1)
     return pos[codes]                                        # code -1 (missing) -> the trailing -1
 
 def _to_frame(X, columns=None) -> pd.DataFrame:
+    "`X` as a DataFrame (a 2-D array's columns named `columns`, or x0, x1, ...)."
     if isinstance(X, pd.DataFrame): return X
     if isinstance(X, pd.Series): return X.to_frame()
     a = np.asarray(X, dtype=object)
     if a.ndim == 1: a = a[:, None]
-    return pd.DataFrame(a, columns=list(columns) if columns is not None else [f"x{i}" for i in range(a.shape[1])])
+    names = list(columns) if columns is not None else [f"x{i}" for i in range(a.shape[1])]
+    return pd.DataFrame(a, columns=names)
 
 class _FrameTransformer(TransformerMixin, BaseEstimator):
     "Base: takes a DataFrame (or 2-D array), remembers its columns in fit, returns a DataFrame with the same index."
     def _fit_frame(self, X) -> pd.DataFrame:
+        "The input of `fit` as a DataFrame; remembers its columns."
         if isinstance(X, pd.DataFrame) and not all(isinstance(c, str) for c in X.columns):
             X = X.set_axis([str(c) for c in X.columns], axis=1)
         df = _to_frame(X)
@@ -74,6 +79,7 @@ class _FrameTransformer(TransformerMixin, BaseEstimator):
         return df
 
     def _frame(self, X) -> pd.DataFrame:
+        "The input of `transform` as a DataFrame of the columns seen in fit; names a missing one."
         check_is_fitted(self, "columns_")
         if isinstance(X, pd.DataFrame) and not all(isinstance(c, str) for c in X.columns):
             X = X.set_axis([str(c) for c in X.columns], axis=1)
@@ -81,8 +87,8 @@ class _FrameTransformer(TransformerMixin, BaseEstimator):
             df = _to_frame(X)
             missing = [c for c in self.columns_ if c not in df.columns]
             if missing:
-                raise ColumnNotFoundError(f"{type(self).__name__} was fitted with column(s) {missing} that the input lacks."
-                                          f"{suggest(missing[0], df.columns)} Pass the same columns as in fit.")
+                raise ColumnNotFoundError(f"{type(self).__name__} was fitted with column(s) {missing} that the input "
+                                          f"lacks.{suggest(missing[0], df.columns)} Pass the same columns as in fit.")
             return df[self.columns_]
         a = np.asarray(X, dtype=object)
         if a.ndim != 2 or a.shape[1] != self.n_features_in_:
@@ -90,11 +96,20 @@ class _FrameTransformer(TransformerMixin, BaseEstimator):
                                    f"got an array of shape {a.shape}.")
         return _to_frame(a, self.columns_)
 
+    def transform(self, X):
+        "The output columns, made column by column (`_transform_column`), with the input's index."
+        X = self._frame(X)
+        out = {}
+        for c in self.columns_: out.update(self._transform_column(c, X[c]))
+        return pd.DataFrame(out, index=X.index)
+
     def get_feature_names_out(self, input_features=None):
+        "The names of the output columns."
         check_is_fitted(self, "columns_")
         return np.asarray(self._names_out(), dtype=object)
 
     def __sklearn_tags__(self):
+        "Missing values, strings and categories are accepted."
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = tags.input_tags.string = tags.input_tags.categorical = True
         return tags
@@ -105,11 +120,13 @@ _FALSE = ("false", "f", "no", "n", "0", "off")
 _BOOL_MAP = {**{v: 1.0 for v in _TRUE}, **{v: 0.0 for v in _FALSE}}
 
 def _bool_tokens(s: pd.Series) -> pd.Series:
+    "The values of `s` as trimmed lower-case keys."
     return as_keys(s).str.strip().str.lower()
 
 class BooleanEncoder(_FrameTransformer):
-    "Bool-like columns (bool, 0/1, yes/no, Y/N, true/false, t/f, on/off) -> 0.0/1.0 floats; missing and unseen stay NaN."
+    "Bool-like columns (bool, 0/1, yes/no, Y/N, true/false, t/f, on/off) -> 0.0/1.0 floats; missing and unseen NaN."
     def fit(self, X, y=None):
+        "Learn each column's mapping to 0.0/1.0."
         X = self._fit_frame(X)
         self.mappings_ = {}
         for c in self.columns_:
@@ -117,14 +134,16 @@ class BooleanEncoder(_FrameTransformer):
             if set(vals) <= set(_BOOL_MAP): self.mappings_[c] = dict(_BOOL_MAP)
             elif len(vals) <= 2: self.mappings_[c] = {v: float(i + (len(vals) == 1)) for i, v in enumerate(vals)}
             else:
+                more = " ..." if len(vals) > 5 else ""
                 raise DataError(f"Column '{c}' is treated as boolean but has {len(vals)} distinct values "
-                                f"({', '.join(map(repr, vals[:5]))}{' ...' if len(vals) > 5 else ''}). "
-                                "Give it the categorical role (infer_schema(..., roles={" f"'{c}': 'categorical'" "})).")
+                                f"({', '.join(map(repr, vals[:5]))}{more}). "
+                                "Give it the categorical role "
+                                "(infer_schema(..., roles={" f"'{c}': 'categorical'" "})).")
         return self
 
-    def transform(self, X):
-        X = self._frame(X)
-        return pd.DataFrame({c: _bool_tokens(X[c]).map(self.mappings_[c]).astype(float) for c in self.columns_}, index=X.index)
+    def _transform_column(self, c, s):
+        "Column `c` as 0.0/1.0 floats."
+        return {c: _bool_tokens(s).map(self.mappings_[c]).astype(float)}
 
     def _names_out(self): return list(self.columns_)
 
@@ -132,46 +151,55 @@ class BooleanEncoder(_FrameTransformer):
 _EPOCH = pd.Timestamp("1970-01-01")
 _DT_ATTR = {"weekday": "day_of_week", "dayofyear": "day_of_year"}
 
-def as_datetime(s: pd.Series) -> pd.Series:
+def as_datetime(s:pd.Series, # a column of dates, as dates or text
+               ) -> pd.Series:
     "A column as timezone-naive UTC timestamps; unparseable -> NaT."
     d = s if pd.api.types.is_datetime64_any_dtype(s) else as_dates(s)
     if getattr(d.dt, "tz", None) is not None: d = d.dt.tz_convert("UTC").dt.tz_localize(None)
     return d
 
-def days_since_epoch(d: pd.Series) -> np.ndarray:
+def days_since_epoch(d:pd.Series, # timezone-naive timestamps
+                    ) -> np.ndarray:
+    "Days since 1970-01-01 as floats; NaT -> NaN."
     return ((d - _EPOCH) / pd.Timedelta(days=1)).to_numpy(dtype=float, na_value=np.nan)
 
-def float_array(s: pd.Series) -> np.ndarray: return s.to_numpy(dtype=float, na_value=np.nan)
+def float_array(s:pd.Series, # a numeric or boolean column
+               ) -> np.ndarray:
+    "The column as a float array, missing -> NaN."
+    return s.to_numpy(dtype=float, na_value=np.nan)
 
 class DatetimeFeatures(_FrameTransformer):
     "Date columns -> `<c>__year, __month, __weekday, __hour` (if not all midnight), `__dayofyear, __elapsed_days`."
     def fit(self, X, y=None):
+        "Learn each column's earliest date and whether it has times of day."
         X = self._fit_frame(X)
-        self.origin_, self.has_time_ = {}, {}
-        for c in self.columns_:
-            d = as_datetime(X[c])
-            days = days_since_epoch(d)
-            self.origin_[c] = float(np.nanmin(days)) if np.isfinite(days).any() else float("nan")
-            self.has_time_[c] = bool(np.any(days[np.isfinite(days)] % 1 != 0))
+        days = {c: days_since_epoch(as_datetime(X[c])) for c in self.columns_}
+        finite = {c: d[np.isfinite(d)] for c, d in days.items()}
+        self.origin_ = {c: float(np.nanmin(days[c])) if len(finite[c]) else float("nan") for c in self.columns_}
+        self.has_time_ = {c: bool(np.any(finite[c] % 1 != 0)) for c in self.columns_}
         return self
 
-    def _parts(self, c): return ["year", "month", "weekday"] + (["hour"] if self.has_time_[c] else []) + ["dayofyear", "elapsed_days"]
+    def _parts(self, c):
+        "The parts made of column `c`."
+        hour = ["hour"] if self.has_time_[c] else []
+        return ["year", "month", "weekday"] + hour + ["dayofyear", "elapsed_days"]
 
-    def transform(self, X):
-        X = self._frame(X)
+    def _transform_column(self, c, s):
+        "The date parts of column `c`."
+        d = as_datetime(s)
         out = {}
-        for c in self.columns_:
-            d = as_datetime(X[c])
-            for p in self._parts(c):
-                out[f"{c}__{p}"] = days_since_epoch(d) - self.origin_[c] if p == "elapsed_days" else float_array(getattr(d.dt, _DT_ATTR.get(p, p)))
-        return pd.DataFrame(out, index=X.index)
+        for p in self._parts(c):
+            if p == "elapsed_days": out[f"{c}__{p}"] = days_since_epoch(d) - self.origin_[c]
+            else: out[f"{c}__{p}"] = float_array(getattr(d.dt, _DT_ATTR.get(p, p)))
+        return out
 
     def _names_out(self): return [f"{c}__{p}" for c in self.columns_ for p in self._parts(c)]
 
 # %% ../../nbs/10_features.ipynb #bafc86e7
 class FrequencyEncoder(_FrameTransformer):
-    "Categorical columns -> `<c>__freq`, the share of training rows with that value (missing counted as a value; unseen -> 0)."
+    "Categorical columns -> `<c>__freq`, the share of training rows with that value (missing is a value; unseen -> 0)."
     def fit(self, X, y=None):
+        "Learn each value's share of the rows."
         X = self._fit_frame(X)
         self.frequencies_, self.missing_frequency_ = {}, {}
         for c in self.columns_:
@@ -181,25 +209,27 @@ class FrequencyEncoder(_FrameTransformer):
             self.missing_frequency_[c] = float(k.isna().sum()) / n
         return self
 
-    def transform(self, X):
-        X = self._frame(X)
-        out = {}
-        for c in self.columns_:
-            freq = self.frequencies_[c]
-            pos = _lookup(X[c], pd.Index(list(freq), dtype=object))
-            f = np.append(np.fromiter(freq.values(), dtype=float, count=len(freq)), 0.0)[pos]   # unseen (-1) -> 0
-            out[f"{c}__freq"] = np.where(X[c].isna().to_numpy(), self.missing_frequency_[c], f)
-        return pd.DataFrame(out, index=X.index)
+    def _transform_column(self, c, s):
+        "Each value's share of the training rows, for column `c`."
+        freq = self.frequencies_[c]
+        pos = _lookup(s, pd.Index(list(freq), dtype=object))
+        f = np.append(np.fromiter(freq.values(), dtype=float, count=len(freq)), 0.0)[pos]   # unseen (-1) -> 0
+        return {f"{c}__freq": np.where(s.isna().to_numpy(), self.missing_frequency_[c], f)}
 
     def _names_out(self): return [f"{c}__freq" for c in self.columns_]
 
 # %% ../../nbs/10_features.ipynb #89ce3044
 class AsCategory(_FrameTransformer):
     "Columns -> pandas Categorical with the categories learned in fit; rare (< min_frequency) and unseen values -> NaN."
-    def __init__(self, min_frequency=1, max_categories=None):
-        self.min_frequency, self.max_categories = min_frequency, max_categories
+    def __init__(self,
+                 min_frequency=1, # rows a category needs (a float below 1: a share of the rows)
+                 max_categories=None, # keep at most this many, the most frequent
+                ):
+        self.min_frequency = min_frequency
+        self.max_categories = max_categories
 
     def fit(self, X, y=None):
+        "Learn each column's categories."
         X = self._fit_frame(X)
         if self.max_categories is not None and self.max_categories < 1:
             raise ConfigError(f"max_categories must be at least 1 or None (got {self.max_categories}).")
@@ -213,13 +243,10 @@ class AsCategory(_FrameTransformer):
             self.categories_[c] = sorted(counts.index)
         return self
 
-    def transform(self, X):
-        X = self._frame(X)
-        out = {}
-        for c in self.columns_:
-            cats = pd.Index(self.categories_[c], dtype=object)
-            out[c] = pd.Categorical.from_codes(_lookup(X[c], cats), categories=cats.astype(str))
-        return pd.DataFrame(out, index=X.index)
+    def _transform_column(self, c, s):
+        "Column `c` as a Categorical of its learned categories."
+        cats = pd.Index(self.categories_[c], dtype=object)
+        return {c: pd.Categorical.from_codes(_lookup(s, cats), categories=cats.astype(str))}
 
     def _names_out(self): return list(self.columns_)
 
@@ -229,53 +256,72 @@ from sklearn.decomposition import TruncatedSVD
 
 class TextSVD(_FrameTransformer):
     "Text columns -> TF-IDF (word 1-2 grams, `max_features`) -> TruncatedSVD -> `<c>__svd0 ... <c>__svd{k-1}`."
-    def __init__(self, n_components=16, max_features=20000, ngram_range=(1, 2), min_df=1, random_state=0):
-        self.n_components, self.max_features, self.ngram_range = n_components, max_features, ngram_range
-        self.min_df, self.random_state = min_df, random_state
+    def __init__(self,
+                 n_components=16, # SVD components per column (fewer when the vocabulary or the rows are fewer)
+                 max_features=20000, # the TF-IDF vocabulary size
+                 ngram_range=(1, 2), # word n-grams
+                 min_df=1, # rows a term needs
+                 random_state=0, # seeds the SVD
+                ):
+        self.n_components = n_components
+        self.max_features = max_features
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.random_state = random_state
 
     def _text(self, s: pd.Series) -> np.ndarray:
+        "The column as strings, missing -> ''."
         return as_keys(s).fillna("").to_numpy(dtype=object)
 
     def fit(self, X, y=None):
+        "Fit a TF-IDF vocabulary and an SVD per column."
         X = self._fit_frame(X)
         self.vectorizers_, self.svds_ = {}, {}
         for c in self.columns_:
-            vec = TfidfVectorizer(ngram_range=tuple(self.ngram_range), max_features=self.max_features, min_df=self.min_df,
-                                  sublinear_tf=True, strip_accents="unicode", token_pattern=r"(?u)\b\w+\b")
+            vec = TfidfVectorizer(ngram_range=tuple(self.ngram_range), max_features=self.max_features,
+                                  min_df=self.min_df, sublinear_tf=True, strip_accents="unicode",
+                                  token_pattern=r"(?u)\b\w+\b")
             try: m = vec.fit_transform(self._text(X[c]))
             except ValueError as e:
-                raise DataError(f"Text column '{c}' has no words to learn from ({e}). Drop it or give it another role.") from None
+                raise DataError(f"Text column '{c}' has no words to learn from ({e}). "
+                                "Drop it or give it another role.") from None
             k = max(1, min(self.n_components, m.shape[1] - 1, m.shape[0] - 1))
             self.vectorizers_[c] = vec
             self.svds_[c] = TruncatedSVD(k, random_state=self.random_state).fit(m)
         return self
 
-    def transform(self, X):
-        X = self._frame(X)
-        out = {}
-        for c in self.columns_:
-            z = self.svds_[c].transform(self.vectorizers_[c].transform(self._text(X[c])))
-            out.update({f"{c}__svd{i}": z[:, i] for i in range(z.shape[1])})
-        return pd.DataFrame(out, index=X.index)
+    def _transform_column(self, c, s):
+        "The SVD components of text column `c`."
+        z = self.svds_[c].transform(self.vectorizers_[c].transform(self._text(s)))
+        return {f"{c}__svd{i}": z[:, i] for i in range(z.shape[1])}
 
-    def _names_out(self): return [f"{c}__svd{i}" for c in self.columns_ for i in range(self.svds_[c].n_components)]
+    def _names_out(self):
+        "`<c>__svd0`, ... for every column."
+        return [f"{c}__svd{i}" for c in self.columns_ for i in range(self.svds_[c].n_components)]
 
 # %% ../../nbs/10_features.ipynb #ecf3e88d
 class ToFloat(_FrameTransformer):
-    "Numeric columns as floats (text parsed, inf -> NaN); with `add_indicator`, `<c>__missing` for columns missing in fit."
-    def __init__(self, add_indicator=False): self.add_indicator = add_indicator
+    "Numeric columns as floats (text parsed, inf -> NaN), with `<c>__missing` indicators on request."
+    def __init__(self,
+                 add_indicator=False, # add `<c>__missing` for the columns with missing values in fit
+                ):
+        self.add_indicator = add_indicator
 
     def _floats(self, s: pd.Series) -> np.ndarray:
+        "The column as floats: text parsed, inf -> NaN."
         if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s): v = float_array(s)
         else: v = float_array(as_numbers(s))
         return np.where(np.isinf(v), np.nan, v)
 
     def fit(self, X, y=None):
+        "Learn which columns get a missing indicator."
         X = self._fit_frame(X)
-        self.indicate_ = [c for c in self.columns_ if np.isnan(self._floats(X[c])).any()] if self.add_indicator else []
+        self.indicate_ = []
+        if self.add_indicator: self.indicate_ = [c for c in self.columns_ if np.isnan(self._floats(X[c])).any()]
         return self
 
     def transform(self, X):
+        "The columns as floats, and the indicators."
         X = self._frame(X)
         out = {c: self._floats(X[c]) for c in self.columns_}
         out.update({f"{c}__missing": np.isnan(out[c]).astype(float) for c in self.indicate_})
@@ -286,11 +332,14 @@ class ToFloat(_FrameTransformer):
 class AsKeys(_FrameTransformer):
     "Categorical columns as strings (object dtype, NaN for missing), for scikit-learn's encoders."
     def fit(self, X, y=None):
+        "Remember the columns."
         self._fit_frame(X)
         return self
-    def transform(self, X):
-        X = self._frame(X)
-        return pd.DataFrame({c: as_keys(X[c]) for c in self.columns_}, index=X.index)
+
+    def _transform_column(self, c, s):
+        "Column `c` as keys."
+        return {c: as_keys(s)}
+
     def _names_out(self): return list(self.columns_)
 
 # %% ../../nbs/10_features.ipynb #5fb18de5
@@ -308,22 +357,33 @@ def _onehot_name(feature, category) -> str:
     return f"{feature}__{category}"
 
 def _target_type(task):
+    "scikit-learn's target type of `task`."
     return {"regression": "continuous", "binary": "binary", "multiclass": "multiclass"}.get(task)
 
 # %% ../../nbs/10_features.ipynb #2c36ab28
-def make_preprocessor(schema: Schema, kind: str, *, seed: int = 0, max_onehot: int = 20, text_components: int = 16,
-                      columns: list|None = None) -> ColumnTransformer:
+def make_preprocessor(schema:Schema, # the data stage's schema: which columns are features, with which role
+                      kind:str, # 'native', 'ordinal' or 'dense' (what the model family takes)
+                      *,
+                      seed:int=0, # seeds the target encoder's folds and the text SVD
+                      max_onehot:int=20, # categoricals with more values are target- (or frequency-) encoded
+                      text_components:int=16, # SVD components per text column
+                      columns:list|None=None, # only these features (feature selection); None: all
+                     ) -> ColumnTransformer:
     "A ColumnTransformer (pandas output) preparing the schema's features for `kind`: 'native', 'ordinal' or 'dense'."
     if kind not in KINDS:
-        raise ConfigError(f"Unknown preprocessor kind {kind!r}.{suggest(str(kind), KINDS)} Use one of {', '.join(KINDS)}.")
+        raise ConfigError(f"Unknown preprocessor kind {kind!r}.{suggest(str(kind), KINDS)} "
+                          f"Use one of {', '.join(KINDS)}.")
     feats = schema.features
     if columns is not None:
         bad = [c for c in columns if c not in feats]
-        if bad: raise ColumnNotFoundError(f"Column(s) {bad} are not features of the schema.{suggest(str(bad[0]), feats)}")
+        if bad:
+            raise ColumnNotFoundError(f"Column(s) {bad} are not features of the schema.{suggest(str(bad[0]), feats)}")
     use = [c for c in feats if columns is None or c in columns]
-    if not use: raise NoFeaturesError("make_preprocessor has no feature columns to use: the schema (or columns=) leaves none.")
+    if not use:
+        raise NoFeaturesError("make_preprocessor has no feature columns to use: the schema (or columns=) leaves none.")
     role = lambda r: [c for c in use if schema[c].role == r]
-    num, boo, cat, dat, txt = role("numeric"), role("boolean"), role("categorical"), role("datetime"), role("text")
+    num, boo, cat = role("numeric"), role("boolean"), role("categorical")
+    dat, txt = role("datetime"), role("text")
     high = [c for c in cat if schema[c].n_unique > max_onehot]
     low = [c for c in cat if c not in high]
     text = lambda: TextSVD(n_components=text_components, random_state=seed)
@@ -340,16 +400,21 @@ def make_preprocessor(schema: Schema, kind: str, *, seed: int = 0, max_onehot: i
     else:
         tt = _target_type(schema.task)
         cv = (KFold if tt == "continuous" else StratifiedKFold)(5, shuffle=True, random_state=seed)
-        encode = (Pipeline([("keys", AsKeys()), ("target", TargetEncoder(target_type=tt, cv=cv)), ("scale", StandardScaler())])
-                  if tt else Pipeline([("freq", FrequencyEncoder()), ("scale", StandardScaler())]))
-        onehot = OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=_MIN_CATEGORY_ROWS, sparse_output=False,
-                               feature_name_combiner=_onehot_name)
+        if tt:
+            encode = Pipeline([("keys", AsKeys()), ("target", TargetEncoder(target_type=tt, cv=cv)),
+                               ("scale", StandardScaler())])
+        else: encode = Pipeline([("freq", FrequencyEncoder()), ("scale", StandardScaler())])
+        onehot = OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=_MIN_CATEGORY_ROWS,
+                               sparse_output=False, feature_name_combiner=_onehot_name)
         impute = lambda how: SimpleImputer(strategy=how, keep_empty_features=True)
-        parts = [("numeric", Pipeline([("float", ToFloat(add_indicator=True)), ("impute", impute("median")), ("scale", StandardScaler())]), num),
+        numeric = Pipeline([("float", ToFloat(add_indicator=True)), ("impute", impute("median")),
+                            ("scale", StandardScaler())])
+        dates = Pipeline([("parts", DatetimeFeatures()), ("impute", impute("median")), ("scale", StandardScaler())])
+        parts = [("numeric", numeric, num),
                  ("boolean", Pipeline([("encode", BooleanEncoder()), ("impute", impute("most_frequent"))]), boo),
                  ("onehot", Pipeline([("keys", AsKeys()), ("onehot", onehot)]), low),
                  ("target", encode, high),
-                 ("datetime", Pipeline([("parts", DatetimeFeatures()), ("impute", impute("median")), ("scale", StandardScaler())]), dat),
+                 ("datetime", dates, dat),
                  ("text", Pipeline([("svd", text()), ("scale", StandardScaler())]), txt)]
     ct = ColumnTransformer([p for p in parts if p[2]], remainder="drop", verbose_feature_names_out=False)
     return ct.set_output(transform="pandas")
@@ -357,47 +422,71 @@ def make_preprocessor(schema: Schema, kind: str, *, seed: int = 0, max_onehot: i
 # %% ../../nbs/10_features.ipynb #013e5ce6
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import get_scorer
-from sklearn.model_selection import KFold
 
-def _take(y, idx): return y.iloc[idx] if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)[idx]
+def _take(y, idx):
+    "Rows `idx` of `y` (a Series or an array)."
+    return y.iloc[idx] if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)[idx]
 
-def select_features(pipeline_factory, X: pd.DataFrame, y, folds, scorer, *, tolerance: float = 0.0, max_rounds: int|None = None,
-                    max_tries: int = 3, n_repeats: int = 3, min_features: int = 1, seed: int = 0, n_jobs: int = 1,
-                    deadline: float|None = None):
+def select_features(pipeline_factory, # pipeline_factory(columns) -> an unfitted estimator using those columns
+                    X:pd.DataFrame, # the features
+                    y, # the target
+                    folds, # (train, valid) index pairs, or a number of shuffled folds
+                    scorer, # a scikit-learn scorer name, or scorer(estimator, X, y) -> greater-is-better
+                    *,
+                    tolerance:float=0.0, # a column goes if the score without it is at most this much worse
+                    max_rounds:int|None=None, # at most this many columns go
+                    max_tries:int=3, # candidates tried per round, least important first
+                    n_repeats:int=3, # permutation importance repeats
+                    min_features:int=1, # never fewer columns than this
+                    seed:int=0, # seeds the folds (given as a number) and the permutations
+                    n_jobs:int=1, # threads of permutation importance
+                    deadline:float|None=None, # a time.time() value: no candidate is tried after it
+                   ) -> tuple:
     "Backward elimination guided by held-out permutation importance: `(kept_columns, report)`."
     import time
-    if not isinstance(X, pd.DataFrame): raise ConfigError("select_features needs X as a pandas DataFrame (it selects columns by name).")
+    if not isinstance(X, pd.DataFrame):
+        raise ConfigError("select_features needs X as a pandas DataFrame (it selects columns by name).")
     if isinstance(folds, numbers.Integral): folds = list(KFold(int(folds), shuffle=True, random_state=seed).split(X))
     folds = list(folds)
     if not folds: raise ConfigError("select_features needs at least one (train, valid) fold.")
     score_fn = get_scorer(scorer) if isinstance(scorer, str) else scorer
 
     def evaluate(cols):
+        "Cross-validated score, its spread, and the held-out permutation importance of `cols`."
         scores, imps = [], []
         for tr, va in folds:
             est = pipeline_factory(list(cols)).fit(X.iloc[tr][cols], _take(y, tr))
             Xv, yv = X.iloc[va][cols], _take(y, va)
             scores.append(score_fn(est, Xv, yv))
-            pi = permutation_importance(est, Xv, yv, scoring=score_fn, n_repeats=n_repeats, random_state=seed, n_jobs=n_jobs)
+            pi = permutation_importance(est, Xv, yv, scoring=score_fn, n_repeats=n_repeats, random_state=seed,
+                                        n_jobs=n_jobs)
             imps.append(pi.importances_mean)
         return float(np.mean(scores)), float(np.std(scores)), pd.Series(np.mean(imps, axis=0), index=cols)
 
     kept = [str(c) for c in X.columns]
     score, std, imp = evaluate(kept)
-    best, rows, rnd = score, [dict(round=0, column=None, importance=np.nan, score=score, score_std=std,
-                                   n_features=len(kept), accepted=True)], 0
+    best, rnd = score, 0
+    rows = [dict(round=0, column=None, importance=np.nan, score=score, score_std=std, n_features=len(kept),
+                 accepted=True)]
     stopped = "no column could go"
     while True:
-        if len(kept) <= min_features: stopped = "min_features"; break
-        if max_rounds is not None and rnd >= max_rounds: stopped = "max_rounds"; break
+        if len(kept) <= min_features:
+            stopped = "min_features"
+            break
+        if max_rounds is not None and rnd >= max_rounds:
+            stopped = "max_rounds"
+            break
         rnd += 1
         dropped = False
         for c in imp.sort_values(kind="stable").index[:max_tries]:
-            if deadline is not None and time.time() > deadline: stopped = "deadline"; break
+            if deadline is not None and time.time() > deadline:
+                stopped = "deadline"
+                break
             cand = [k for k in kept if k != c]
             s, sd, cand_imp = evaluate(cand)
             ok = s >= best - tolerance
-            rows.append(dict(round=rnd, column=c, importance=float(imp[c]), score=s, score_std=sd, n_features=len(cand), accepted=ok))
+            rows.append(dict(round=rnd, column=c, importance=float(imp[c]), score=s, score_std=sd,
+                             n_features=len(cand), accepted=ok))
             if ok:
                 kept, imp, best, dropped = cand, cand_imp, max(best, s), True
                 break

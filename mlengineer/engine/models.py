@@ -1,4 +1,4 @@
-"""The candidate model families, each with a portfolio of strong configurations to try first and a search space to tune around them.
+"""The model families: for each, strong configurations to try first and a search space to tune around them.
 
 Docs: https://mlengineer.github.io/mlengineer/models.html.md"""
 
@@ -25,13 +25,19 @@ __all__ = ['HGB_BLOCK', 'LARGE_ROWS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'GBMModel
 # %% ../../nbs/11_models.ipynb #379283a6
 class _Deadline:
     "LightGBM callback: stop boosting once `time.time()` passes `deadline` (but not before `min_rounds` rounds)."
-    def __init__(self, deadline, min_rounds=10): self.deadline, self.min_rounds, self.order = deadline, min_rounds, 30
+    def __init__(self, deadline, min_rounds=10):
+        self.deadline = deadline
+        self.min_rounds = min_rounds
+        self.order = 30
+
     def __call__(self, env):
+        "Stop boosting (LightGBM's way) once past the deadline."
         if self.deadline is not None and env.iteration + 1 >= self.min_rounds and time.time() > self.deadline:
             import lightgbm as lgb
             raise lgb.callback.EarlyStopException(env.iteration, env.evaluation_result_list or [])
 
 def _inner_split(X, y, task, fraction, seed):
+    "Training and validation rows for early stopping (stratified when every class has two rows)."
     strat = y if task != "regression" and np.bincount(np.asarray(y, dtype=int)).min() >= 2 else None
     return train_test_split(np.arange(len(y)), test_size=fraction, random_state=seed, stratify=strat)
 
@@ -43,17 +49,35 @@ def _full_proba(model_classes, proba, k):
 
 class GBMModel(BaseEstimator):
     "LightGBM for `task` with inner-split early stopping and an optional deadline (time.time() value)."
-    def __init__(self, task="binary", params=None, n_estimators=2000, early_stopping_rounds=50, validation_fraction=0.1,
-                 deadline=None, seed=0, n_jobs=1, deterministic=False):
-        self.task, self.params, self.n_estimators, self.early_stopping_rounds = task, params, n_estimators, early_stopping_rounds
-        self.validation_fraction, self.deadline, self.seed, self.n_jobs, self.deterministic = validation_fraction, deadline, seed, n_jobs, deterministic
+    def __init__(self,
+                 task="binary", # 'binary', 'multiclass' or 'regression'
+                 params=None, # LightGBM parameters
+                 n_estimators=2000, # boosting rounds, at most
+                 early_stopping_rounds=50, # stop after this many rounds without gain on the inner split; None: never
+                 validation_fraction=0.1, # the share of the rows held out for early stopping
+                 deadline=None, # a time.time() value: boosting stops after it (10 rounds at least)
+                 seed=0, # seeds LightGBM and the inner split
+                 n_jobs=1, # threads (one below 20,000 rows)
+                 deterministic=False, # LightGBM's deterministic mode
+                ):
+        self.task = task
+        self.params = params
+        self.n_estimators = n_estimators
+        self.early_stopping_rounds = early_stopping_rounds
+        self.validation_fraction = validation_fraction
+        self.deadline = deadline
+        self.seed = seed
+        self.n_jobs = n_jobs
+        self.deterministic = deterministic
 
     def fit(self, X, y):
+        "Boost on `X`, `y`, early stopping on an inner split."
         import lightgbm as lgb
         y = np.asarray(y)
         # below ~20,000 rows a second thread costs more in synchronisation than it gains
         threads = 1 if len(y) < 20_000 else self.n_jobs
-        kw = dict(n_estimators=self.n_estimators, random_state=self.seed, n_jobs=threads, verbose=-1, **(self.params or {}))
+        kw = dict(n_estimators=self.n_estimators, random_state=self.seed, n_jobs=threads, verbose=-1,
+                  **(self.params or {}))
         if self.deterministic: kw.update(deterministic=True, force_row_wise=True)
         cls = lgb.LGBMRegressor if self.task == "regression" else lgb.LGBMClassifier
         self.model_ = cls(**kw)
@@ -68,23 +92,38 @@ class GBMModel(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         return self
 
-    def predict(self, X): return self.model_.predict(X, num_iteration=self.best_iteration_)
-    def predict_proba(self, X): return self.model_.predict_proba(X, num_iteration=self.best_iteration_)
+    def predict(self, X):
+        "Predicted labels or values, with the rounds early stopping chose."
+        return self.model_.predict(X, num_iteration=self.best_iteration_)
+
+    def predict_proba(self, X):
+        "Class probabilities, with the rounds early stopping chose."
+        return self.model_.predict_proba(X, num_iteration=self.best_iteration_)
 
 # %% ../../nbs/11_models.ipynb #fdc82359
 HGB_BLOCK = 100     # iterations grown between two looks at the deadline
 
 class HGBModel(BaseEstimator):
-    "HistGradientBoosting for `task`: native categories up to 255 levels, codes beyond; built-in early stopping; a deadline."
-    def __init__(self, task="binary", params=None, seed=0, deadline=None):
-        self.task, self.params, self.seed, self.deadline = task, params, seed, deadline
+    "HistGradientBoosting for `task`: native categories up to 255 levels, codes beyond; early stopping; a deadline."
+    def __init__(self,
+                 task="binary", # 'binary', 'multiclass' or 'regression'
+                 params=None, # HistGradientBoosting parameters
+                 seed=0, # its random_state
+                 deadline=None, # a time.time() value: no block of HGB_BLOCK iterations starts after it
+                ):
+        self.task = task
+        self.params = params
+        self.seed = seed
+        self.deadline = deadline
 
     def _prep(self, X):
+        "Categoricals of more than 255 levels as their codes."
         X = X.copy()
         for c in self.wide_: X[c] = X[c].cat.codes.astype(float).where(X[c].notna())
         return X
 
     def fit(self, X, y):
+        "Fit on `X`, `y`, a block of iterations at a time when there is a deadline."
         from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
         cats = [c for c in X.columns if isinstance(X[c].dtype, pd.CategoricalDtype)]
         self.wide_ = [c for c in cats if len(X[c].cat.categories) > 255]
@@ -105,25 +144,29 @@ class HGBModel(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         return self
 
-    def predict(self, X): return self.model_.predict(self._prep(X))
-    def predict_proba(self, X): return self.model_.predict_proba(self._prep(X))
+    def predict(self, X):
+        "Predicted labels or values."
+        return self.model_.predict(self._prep(X))
+
+    def predict_proba(self, X):
+        "Class probabilities."
+        return self.model_.predict_proba(self._prep(X))
 
 # %% ../../nbs/11_models.ipynb #877d9e67
 @dataclass
 class ModelFamily:
     "A family of models: how to build one from parameters, what to try first, and where to search."
-    name: str
-    preprocess: str
+    name: str                 # the family's name: lightgbm, hgb, rf, et, linear, knn, mlp
+    preprocess: str           # the preprocessor kind it takes (10_features): native | ordinal | dense
     make: Callable            # (params, task, seed, n_jobs, deadline) -> estimator
     portfolio: Callable       # (task, n_rows=None) -> list of parameter dicts, strongest first
     space: Callable           # (optuna trial, task) -> parameter dict
-    max_rows: int|None = None
-    description: str = ""
-    effective: Callable|None = None   # (params, n_features) -> the parameters as the model applies them; None: not known yet
+    max_rows: int|None = None # the search skips the family on larger tables
+    description: str = ""     # one line for people
+    effective: Callable|None = None   # (params, n_features) -> the parameters as the model applies them, or None
 
     def key(self, params: dict, n_features: int|None = None) -> str|None:
-        """The configuration as the model applies it, as text: two parameter sets with one key fit the same model (the
-        search runs such a repeat once). None when that cannot be told yet (`effective` needs the column count)."""
+        "The configuration as the model applies it, as text (None while that cannot be told: no column count yet)."
         p = params if self.effective is None else self.effective(params, n_features)
         return None if p is None else json.dumps(p, sort_keys=True, default=str)
 
@@ -139,7 +182,8 @@ def _lgb_portfolio(task, n_rows=None):
                 dict(n_estimators=100, early_stopping_rounds=None),
                 dict(base, learning_rate=0.15, num_leaves=255, colsample_bytree=0.5),
                 dict(base, learning_rate=0.1),
-                dict(base, num_leaves=63, learning_rate=0.1, extra_trees=True, colsample_bytree=0.6, min_child_samples=10)]
+                dict(base, num_leaves=63, learning_rate=0.1, extra_trees=True, colsample_bytree=0.6,
+                     min_child_samples=10)]
     # Long boosting of small trees first: the shape FLAML's XGBoost found on hotel_rates. With it first (and `base`
     # third) the 60 s benchmark went diamonds 543.25 -> 538.14, hotel_rates 12.30 -> 12.16, the rest within noise
     # (bench/results/mle_only_long_trees.json); the test at the end of this notebook checks it against `base` on hmda
@@ -176,7 +220,8 @@ def _hgb_space(t, task):
 
 # Leaves per tree, at most: binds from ~10,000 rows. On diamonds (40,455 rows) a 150-tree forest with leaves of 2 rows
 # pickled to 234 MB (random forest) and 316 MB (extra trees), and writing its five fold models made one trial take 18 s
-# of a 60 s budget; capped at 4096 leaves each is 88 MB, for test RMSE 578.9 against 576.7 (RF), 577.4 against 574.1 (ET).
+# of a 60 s budget; capped at 4096 leaves each is 88 MB, for test RMSE 578.9 against 576.7 (RF), 577.4 against 574.1
+# (ET).
 FOREST_MAX_LEAVES = 4096
 
 def _forest_portfolio(task, n_rows=None):
@@ -186,19 +231,23 @@ def _forest_portfolio(task, n_rows=None):
 
 def _forest_space(t, task):
     return dict(n_estimators=150, max_features=t.suggest_float("max_features", 0.1, 1.0),
-                min_samples_leaf=t.suggest_int("min_samples_leaf", 2, 30, log=True), max_leaf_nodes=FOREST_MAX_LEAVES)
+                min_samples_leaf=t.suggest_int("min_samples_leaf", 2, 30, log=True),
+                max_leaf_nodes=FOREST_MAX_LEAVES)
 
 def _forest_effective(params, n_features):
-    """A forest configuration as the forest applies it: `max_features` as the number of columns each split draws from
-    `n_features` (scikit-learn's rule), so 0.10 and 0.12 of 13 columns are the same forest."""
+    "A forest configuration with `max_features` as the number of columns a split draws from `n_features`."
     if not n_features: return None
     mf = params.get("max_features", 1.0)
-    k = (max(1, int(mf * n_features)) if isinstance(mf, float) else max(1, int(np.sqrt(n_features))) if mf == "sqrt"
-         else max(1, int(np.log2(n_features))) if mf == "log2" else n_features if mf is None else int(mf))
+    if isinstance(mf, float): k = max(1, int(mf * n_features))
+    elif mf == "sqrt": k = max(1, int(np.sqrt(n_features)))
+    elif mf == "log2": k = max(1, int(np.log2(n_features)))
+    elif mf is None: k = n_features
+    else: k = int(mf)
     return {**params, "max_features": k}
 
 def _linear_portfolio(task, n_rows=None):
-    return [dict(C=1.0), dict(C=0.1)] if task != "regression" else [dict(alpha=1.0), dict(alpha=10.0), dict(alpha=0.01, l1_ratio=0.5)]
+    if task != "regression": return [dict(C=1.0), dict(C=0.1)]
+    return [dict(alpha=1.0), dict(alpha=10.0), dict(alpha=0.01, l1_ratio=0.5)]
 
 def _linear_space(t, task):
     if task != "regression": return dict(C=t.suggest_float("C", 1e-3, 100.0, log=True))
@@ -206,11 +255,16 @@ def _linear_space(t, task):
     if t.suggest_categorical("elastic", [False, True]): p["l1_ratio"] = t.suggest_float("l1_ratio", 0.05, 0.95)
     return p
 
-def _knn_portfolio(task, n_rows=None): return [dict(n_neighbors=15, weights="distance"), dict(n_neighbors=50, weights="uniform")]
-def _knn_space(t, task):
-    return dict(n_neighbors=t.suggest_int("n_neighbors", 3, 100, log=True), weights=t.suggest_categorical("weights", ["uniform", "distance"]))
+def _knn_portfolio(task, n_rows=None):
+    return [dict(n_neighbors=15, weights="distance"), dict(n_neighbors=50, weights="uniform")]
 
-def _mlp_portfolio(task, n_rows=None): return [dict(hidden_layer_sizes=(128, 64), alpha=1e-4, learning_rate_init=1e-3)]
+def _knn_space(t, task):
+    return dict(n_neighbors=t.suggest_int("n_neighbors", 3, 100, log=True),
+                weights=t.suggest_categorical("weights", ["uniform", "distance"]))
+
+def _mlp_portfolio(task, n_rows=None):
+    return [dict(hidden_layer_sizes=(128, 64), alpha=1e-4, learning_rate_init=1e-3)]
+
 def _mlp_space(t, task):
     w = t.suggest_int("width", 32, 256, log=True)
     return dict(hidden_layer_sizes=(w, w // 2), alpha=t.suggest_float("alpha", 1e-6, 1e-1, log=True),
@@ -219,7 +273,8 @@ def _mlp_space(t, task):
 # %% ../../nbs/11_models.ipynb #f1f824b4
 def _make_lgb(p, task, seed, n_jobs, deadline=None, deterministic=False):
     p = dict(p)     # a configuration may fix the rounds itself (the library defaults: 100 rounds, no early stopping)
-    rounds, stop = p.pop("n_estimators", 2000), p.pop("early_stopping_rounds", 50)
+    rounds = p.pop("n_estimators", 2000)
+    stop = p.pop("early_stopping_rounds", 50)
     return GBMModel(task, params=p, n_estimators=rounds, early_stopping_rounds=stop, seed=seed, n_jobs=n_jobs,
                     deadline=deadline, deterministic=deterministic)
 
@@ -245,30 +300,45 @@ def _make_knn(p, task, seed, n_jobs, deadline=None, deterministic=False):
 
 def _make_mlp(p, task, seed, n_jobs, deadline=None, deterministic=False):
     from sklearn.neural_network import MLPClassifier, MLPRegressor
-    return (MLPRegressor if task == "regression" else MLPClassifier)(**p, early_stopping=True, max_iter=300, random_state=seed)
+    cls = MLPRegressor if task == "regression" else MLPClassifier
+    return cls(**p, early_stopping=True, max_iter=300, random_state=seed)
 
 FAMILIES = {f.name: f for f in [
-    ModelFamily("lightgbm", "native", _make_lgb, _lgb_portfolio, _lgb_space, description="LightGBM gradient boosting, native categories"),
-    ModelFamily("hgb", "native", _make_hgb, _hgb_portfolio, _hgb_space, description="scikit-learn HistGradientBoosting"),
-    ModelFamily("rf", "ordinal", _make_forest("RandomForest"), _forest_portfolio, _forest_space, effective=_forest_effective,
-                description="random forest"),
-    ModelFamily("et", "ordinal", _make_forest("ExtraTrees"), _forest_portfolio, _forest_space, effective=_forest_effective,
-                description="extremely randomized trees"),
+    ModelFamily("lightgbm", "native", _make_lgb, _lgb_portfolio, _lgb_space,
+                description="LightGBM gradient boosting, native categories"),
+    ModelFamily("hgb", "native", _make_hgb, _hgb_portfolio, _hgb_space,
+                description="scikit-learn HistGradientBoosting"),
+    ModelFamily("rf", "ordinal", _make_forest("RandomForest"), _forest_portfolio, _forest_space,
+                effective=_forest_effective, description="random forest"),
+    ModelFamily("et", "ordinal", _make_forest("ExtraTrees"), _forest_portfolio, _forest_space,
+                effective=_forest_effective, description="extremely randomized trees"),
     ModelFamily("linear", "dense", _make_linear, _linear_portfolio, _linear_space,
                 description="logistic regression / ridge / elastic net"),
-    ModelFamily("knn", "dense", _make_knn, _knn_portfolio, _knn_space, max_rows=50_000, description="k nearest neighbours"),
-    ModelFamily("mlp", "dense", _make_mlp, _mlp_portfolio, _mlp_space, max_rows=200_000, description="a small multi-layer perceptron"),
+    ModelFamily("knn", "dense", _make_knn, _knn_portfolio, _knn_space, max_rows=50_000,
+                description="k nearest neighbours"),
+    ModelFamily("mlp", "dense", _make_mlp, _mlp_portfolio, _mlp_space, max_rows=200_000,
+                description="a small multi-layer perceptron"),
 ]}
 
 # %% ../../nbs/11_models.ipynb #8d2a4b5a
-def get_family(name: str) -> ModelFamily:
+def get_family(name:str, # a family's name (FAMILIES)
+              ) -> ModelFamily:
     "The model family called `name`."
     if name not in FAMILIES:
-        raise ConfigError(f"Unknown model family {name!r}.{suggest(str(name), FAMILIES)} Families: {', '.join(FAMILIES)}.")
+        raise ConfigError(f"Unknown model family {name!r}.{suggest(str(name), FAMILIES)} "
+                          f"Families: {', '.join(FAMILIES)}.")
     return FAMILIES[name]
 
-def make_pipeline(family: str, schema: Schema, params: dict, *, task: str|None = None, seed: int = 0, n_jobs: int = 1,
-                  deadline: float|None = None, deterministic: bool = False) -> Pipeline:
+def make_pipeline(family:str, # the model family (FAMILIES)
+                  schema:Schema, # the data stage's schema
+                  params:dict, # the family's parameters (a portfolio entry or a tuner's proposal)
+                  *,
+                  task:str|None=None, # the task; None: the schema's
+                  seed:int=0, # seeds the preprocessor and the model
+                  n_jobs:int=1, # the model's threads
+                  deadline:float|None=None, # a time.time() value at which boosting stops
+                  deterministic:bool=False, # LightGBM's deterministic mode (and no deadline for HistGradientBoosting)
+                 ) -> Pipeline:
     "Preprocessing for `family` plus its model with `params`, as one scikit-learn Pipeline."
     fam = get_family(family)
     task = task or schema.task
@@ -276,7 +346,8 @@ def make_pipeline(family: str, schema: Schema, params: dict, *, task: str|None =
                      ("model", fam.make(params, task, seed, n_jobs, deadline=deadline, deterministic=deterministic))])
 
 # %% ../../nbs/11_models.ipynb #161c3f7f
-def for_serving(model):
+def for_serving(model, # a fitted estimator or Pipeline
+               ):
     "Set a fitted model (and every step of a pipeline) to predict on one thread; returns it."
     steps = [s for _, s in model.steps] if isinstance(model, Pipeline) else [model]
     for s in steps:
@@ -287,8 +358,12 @@ def for_serving(model):
     return model
 
 # %% ../../nbs/11_models.ipynb #66363f45
-def predict_pred(model, X, task: str, k: int|None = None) -> np.ndarray:
-    "A fitted model's predictions in the search's format: P(class 1) for binary, (n, k) probabilities for multiclass, values for regression."
+def predict_pred(model, # a fitted estimator or Pipeline
+                 X, # the rows to predict
+                 task:str, # 'binary', 'multiclass' or 'regression'
+                 k:int|None=None, # the number of classes (a fold may have lacked some)
+                ) -> np.ndarray:
+    "Predictions in the search's format: P(class 1) for binary, (n, k) probabilities for multiclass, or values."
     if task == "regression": return np.asarray(model.predict(X), dtype=float)
     proba = model.predict_proba(X)
     classes = getattr(model, "classes_", None)

@@ -1,4 +1,4 @@
-"""Cross-validated model search under a hard time and memory budget, with out-of-fold predictions for every trial, a leaderboard and a ledger.
+"""Cross-validated model search under a hard time and memory budget; every trial keeps its out-of-fold predictions.
 
 Docs: https://mlengineer.github.io/mlengineer/search.html.md"""
 
@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Callable
 import numpy as np
 import pandas as pd
+from fastcore.basics import patch
 from ..errors import *
 from ..data import Schema
 from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
 
 # %% auto #0
-__all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'REPEATS', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'refit_seconds',
-           'restart_seconds', 'refit_reserve', 'SearchResult', 'run_search']
+__all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'REPEATS', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'SearchResult',
+           'refit_seconds', 'restart_seconds', 'refit_reserve', 'run_search']
 
 # %% ../../nbs/12_search.ipynb #be817bf3
 from sklearn import metrics as M
@@ -26,11 +27,13 @@ from sklearn import metrics as M
 @dataclass
 class Metric:
     "A metric on the search's predictions; `score` is greater-is-better (`sign` -1 marks a negated loss)."
-    name: str
-    fn: Callable
-    needs: str          # proba | label | value
-    sign: int = 1
+    name: str           # the metric's name, as `get_metric` takes it
+    fn: Callable        # fn(y, pred) -> the metric's usual value
+    needs: str          # what `fn` takes: proba | label | value
+    sign: int = 1       # -1 for a loss: `score` negates it
+
     def score(self, y, pred) -> float:
+        "The metric of `pred` against `y`, greater-is-better (labels taken from probabilities when it needs them)."
         if self.needs == "label": pred = (pred >= 0.5).astype(int) if pred.ndim == 1 else pred.argmax(1)
         return float(self.sign * self.fn(y, pred))
     def display(self, score: float) -> float:
@@ -41,7 +44,8 @@ def _auc(y, p):
     "Binary ROC-AUC by the rank-sum (Mann-Whitney) formula: the same value as scikit-learn's, without its checks."
     from scipy.stats import rankdata
     y = np.asarray(y) == 1
-    n1 = int(y.sum()); n0 = len(y) - n1
+    n1 = int(y.sum())
+    n0 = len(y) - n1
     if n1 == 0 or n0 == 0: return M.roc_auc_score(y, p)        # let scikit-learn raise its error
     return float((rankdata(p)[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
@@ -56,6 +60,8 @@ def _ll(y, p):
 
 def _rmse(y, p): return float(np.sqrt(np.mean((np.asarray(y, float) - p) ** 2)))
 
+def _f1_macro(y, p): return M.f1_score(y, p, average="macro")
+
 _METRICS = {
     "roc_auc": lambda task: Metric("roc_auc", _auc if task == "binary" else _mc_auc, "proba"),
     "log_loss": lambda task: Metric("log_loss", _ll, "proba", -1),
@@ -63,8 +69,8 @@ _METRICS = {
     "average_precision": lambda task: Metric("average_precision", M.average_precision_score, "proba"),
     "accuracy": lambda task: Metric("accuracy", M.accuracy_score, "label"),
     "balanced_accuracy": lambda task: Metric("balanced_accuracy", M.balanced_accuracy_score, "label"),
-    "f1": lambda task: Metric("f1", M.f1_score if task == "binary" else (lambda y, p: M.f1_score(y, p, average="macro")), "label"),
-    "f1_macro": lambda task: Metric("f1_macro", lambda y, p: M.f1_score(y, p, average="macro"), "label"),
+    "f1": lambda task: Metric("f1", M.f1_score if task == "binary" else _f1_macro, "label"),
+    "f1_macro": lambda task: Metric("f1_macro", _f1_macro, "label"),
     "mcc": lambda task: Metric("mcc", M.matthews_corrcoef, "label"),
     "rmse": lambda task: Metric("rmse", _rmse, "value", -1),
     "mae": lambda task: Metric("mae", M.mean_absolute_error, "value", -1),
@@ -78,6 +84,7 @@ _TASK_OK = {"proba": ("binary", "multiclass"), "label": ("binary", "multiclass")
 AUTO_METRIC = {"binary": "roc_auc", "multiclass": "log_loss", "regression": "rmse"}
 
 def _sklearn_metric(name: str, task: str) -> Metric:
+    "A scikit-learn scorer as a `Metric` for `task`; an unknown name is a `ConfigError` with suggestions."
     try: sc = M.get_scorer(name)
     except ValueError:
         names = list(_METRICS) + list(_ALIASES) + list(M.get_scorer_names())
@@ -88,7 +95,9 @@ def _sklearn_metric(name: str, task: str) -> Metric:
     fn = (lambda y, p, f=sc._score_func, kw=sc._kwargs: f(y, p, **kw))
     return Metric(name, fn, needs, sc._sign)
 
-def get_metric(name: str, task: str) -> Metric:
+def get_metric(name:str|None, # a metric name, alias or scikit-learn scorer name; 'auto' or None: the task's default
+               task:str, # 'binary', 'multiclass' or 'regression'
+              ) -> Metric:
     "The metric called `name` (or `auto`) for `task`, as a greater-is-better `Metric`."
     name = AUTO_METRIC[task] if name in (None, "auto") else _ALIASES.get(name, name)
     m = _METRICS[name](task) if name in _METRICS else _sklearn_metric(name, task)
@@ -100,37 +109,40 @@ def get_metric(name: str, task: str) -> Metric:
 @dataclass
 class Trial:
     "One cross-validated configuration and what came of it."
-    id: int
-    family: str
-    params: dict
-    origin: str                      # portfolio | optuna
+    id: int                          # its number in the search, from 0
+    family: str                      # the model family (11_models' FAMILIES)
+    params: dict                     # the configuration
+    origin: str                      # portfolio | optuna | fallback
     status: str = "pending"          # ok | pruned | timeout | memory | error
     score: float|None = None         # mean of fold scores (greater is better)
-    score_std: float|None = None
+    score_std: float|None = None     # standard deviation of the fold scores
     oof_score: float|None = None     # metric on the pooled out-of-fold predictions
-    fold_scores: list = field(default_factory=list)
-    fit_seconds: float = 0.0
+    fold_scores: list = field(default_factory=list)     # the metric on each fold's held-out rows
+    fit_seconds: float = 0.0         # fitting time, all folds
     predict_us: float|None = None    # single-row predict latency of one fold model (median)
     batch_us: float|None = None      # batch predict time per row
     size_bytes: int|None = None      # pickled size of the fold models
     start: float = 0.0               # seconds since the search started
     end: float = 0.0
-    error: str|None = None
-    oof: np.ndarray|None = field(default=None, repr=False)
-    model_path: str|None = None
+    error: str|None = None           # why it failed or was stopped
+    oof: np.ndarray|None = field(default=None, repr=False)      # out-of-fold predictions, one per training row
+    model_path: str|None = None      # the pickled fold models in the work directory
     save_rate: float|None = None     # pickled bytes a bundle (skops) writes per second, measured once per family
 
     @property
-    def name(self) -> str: return f"{self.family}_{self.id}"
+    def name(self) -> str:
+        "The family and the number: `lightgbm_0`."
+        return f"{self.family}_{self.id}"
 
     def record(self, payload: dict):
         "Take in what the worker reported for a finished trial."
-        for key in ("oof", "fold_scores", "fit_seconds", "predict_us", "batch_us", "size_bytes", "model_path", "oof_score", "save_rate"):
+        for key in ("oof", "fold_scores", "fit_seconds", "predict_us", "batch_us", "size_bytes", "model_path",
+                    "oof_score", "save_rate"):
             setattr(self, key, payload.get(key))
         self.score, self.score_std = float(np.mean(self.fold_scores)), float(np.std(self.fold_scores))
 
-# %% ../../nbs/12_search.ipynb #8d8eace7
-def _rss_mb(pid: int) -> float|None:
+# %% ../../nbs/12_search.ipynb #f15a3d3b
+def _rss_mb(pid:int) -> float|None:
     "Resident memory of process `pid` in MiB (Linux /proc), or None where unavailable."
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -139,26 +151,30 @@ def _rss_mb(pid: int) -> float|None:
     except OSError: return None
 
 def _latency(model, X, task, k, reps=15):
+    "A fitted model's single-row predict latency (the median of `reps`) and batch time per row, in microseconds."
     row = X.iloc[[0]]
     predict_pred(model, row, task, k)                       # warm-up
     ts = []
     for _ in range(reps):
-        t = time.perf_counter(); predict_pred(model, row, task, k); ts.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        predict_pred(model, row, task, k)
+        ts.append(time.perf_counter() - t)
     batch = X.iloc[: min(len(X), 2000)]
-    t = time.perf_counter(); predict_pred(model, batch, task, k)
+    t = time.perf_counter()
+    predict_pred(model, batch, task, k)
     return float(np.median(ts) * 1e6), float((time.perf_counter() - t) / len(batch) * 1e6)
 
+# %% ../../nbs/12_search.ipynb #f417106b
 def _run_trial(conn, X, y, cfg, spec, workdir):
     "Cross-validate one configuration in the worker, talking to the parent after every fold."
     from mlengineer.engine.search import get_metric
     task, k, folds = cfg["task"], cfg["k"], cfg["folds"]
-    schema, metric = Schema.from_dict(cfg["schema"]), get_metric(cfg["metric"], task)
+    schema = Schema.from_dict(cfg["schema"])
+    metric = get_metric(cfg["metric"], task)
     oof = np.full((len(y), k) if task == "multiclass" else len(y), np.nan)
     models, scores, fit_s, t0 = [], [], 0.0, time.time()
     soft = spec.get("soft_deadline")
     for i, (tr, va) in enumerate(folds):
-        # boosting may use 60% of each fold's slot: predicting the held-out rows with the trees it grew takes the rest
-        # (flights, 2 folds: as long as the fit itself)
         fold_deadline = None if soft is None else t0 + (soft - t0) * (i + 0.6) / len(folds)
         pipe = make_pipeline(spec["family"], schema, spec["params"], task=task, seed=cfg["seed"], n_jobs=cfg["n_jobs"],
                              deadline=fold_deadline, deterministic=cfg["deterministic"])
@@ -172,13 +188,14 @@ def _run_trial(conn, X, y, cfg, spec, workdir):
         scores.append(metric.score(y[va], oof[va]))
         conn.send(("fold", i, scores[-1]))
         if conn.recv() == "prune" and i < len(folds) - 1:          # the parent answers every fold
-            conn.send(("pruned", scores)); return
+            conn.send(("pruned", scores))
+            return
     lat, batch = _latency(models[0], X, task, k)
     blob = pickle.dumps(models, protocol=5)
     path = Path(workdir) / f"trial_{spec['id']}.pkl"
     path.write_bytes(blob)
     save_rate = None
-    if spec.get("measure_save"):        # how fast a bundle writes this kind of model: skops's cost is per object, not per byte
+    if spec.get("measure_save"):
         import skops.io as sio
         one, t = len(pickle.dumps(models[0], protocol=5)), time.time()
         sio.dumps(models[0])
@@ -189,9 +206,11 @@ def _run_trial(conn, X, y, cfg, spec, workdir):
                             oof_score=metric.score(y[covered], oof[covered]),
                             n_features=getattr(models[0][-1], "n_features_in_", None))))
 
-def refit_spec(t: Trial, models: list) -> dict:
-    """What fitting trial `t`'s configuration on all rows takes: its family and parameters, with boosting fixed to the
-    rounds its fold models chose (their mean, plus 10% for the larger data)."""
+# %% ../../nbs/12_search.ipynb #801a739f
+def refit_spec(t:Trial, # a finished trial
+               models:list, # its fold models (fitted pipelines)
+              ) -> dict:
+    "The job that fits trial `t`'s configuration on all rows, boosting for the rounds its folds chose."
     inner, over = models[0][-1], {}
     if hasattr(inner, "best_iteration_"):                      # LightGBM: the rounds early stopping chose
         rounds = int(np.mean([m[-1].best_iteration_ for m in models]) * 1.1) + 1
@@ -203,8 +222,8 @@ def refit_spec(t: Trial, models: list) -> dict:
 
 def _refit_model(conn, X, y, cfg, spec, workdir):
     "Fit one configuration on all rows in the worker (`refit_spec`), write the model and report where."
-    pipe = make_pipeline(spec["family"], Schema.from_dict(cfg["schema"]), spec["params"], task=cfg["task"], seed=cfg["seed"],
-                         n_jobs=cfg["n_jobs"], deterministic=cfg["deterministic"])
+    pipe = make_pipeline(spec["family"], Schema.from_dict(cfg["schema"]), spec["params"], task=cfg["task"],
+                         seed=cfg["seed"], n_jobs=cfg["n_jobs"], deterministic=cfg["deterministic"])
     pipe.set_params(**spec["set_params"])
     t = time.time()
     with warnings.catch_warnings():
@@ -216,6 +235,12 @@ def _refit_model(conn, X, y, cfg, spec, workdir):
 
 _JOBS = {"trial": _run_trial, "refit": _refit_model}
 
+# %% ../../nbs/12_search.ipynb #1b91f233
+def _error_line(e:Exception) -> str:
+    "An exception as one line: its type and the first line of its message."
+    first = str(e).splitlines()[0] if str(e) else ""
+    return f"{type(e).__name__}: {first}"
+
 def _worker_main(conn, workdir):
     "The worker's loop: load the data once, then run trials (and refits) until told to stop."
     try:
@@ -225,8 +250,7 @@ def _worker_main(conn, workdir):
             msg = conn.recv()
             if msg[0] == "stop": return
             try: _JOBS[msg[0]](conn, X, y, cfg, msg[1], workdir)
-            except Exception as e:
-                conn.send(("error", f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"))
+            except Exception as e: conn.send(("error", _error_line(e)))
     except (EOFError, KeyboardInterrupt, BrokenPipeError, ConnectionResetError): return
 
 def _worker_cli():
@@ -238,25 +262,29 @@ def _worker_cli():
     sock.connect(addr)
     _worker_main(Connection(sock.detach()), workdir)
 
-# %% ../../nbs/12_search.ipynb #a14f5bee
+# %% ../../nbs/12_search.ipynb #0fa9c336
 PACE = 1.25     # fold i of n may end by 1.25 (i + 1) / n of a trial's time share (its folds take about the same time)
 
 class _Worker:
     "The parent's handle on a worker process: start it, run a trial under hard limits, kill it."
-    def __init__(self, workdir, start_timeout=300):
+    def __init__(self,
+                 workdir, # the search's work directory, with data.pkl; the socket and worker.log go there too
+                 start_timeout:float=300, # seconds to wait for the process to connect and load the data
+                ):
         import socket, subprocess, sys
         from multiprocessing.connection import Connection
         workdir = Path(workdir)
         addr = str(workdir / f"w{time.time_ns() % 10**9}.sock")
         srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        srv.bind(addr); srv.listen(1); srv.settimeout(start_timeout)
-        # OpenMP threads that spin long while waiting make LightGBM crawl when the cores are shared, and threads that
-        # never spin (OMP_WAIT_POLICY=PASSIVE) halve its speed on large data (flights, one trial: 43 s vs 21 s): a short spin
+        srv.bind(addr)
+        srv.listen(1)
+        srv.settimeout(start_timeout)
         env = dict(os.environ)
         if "OMP_WAIT_POLICY" not in env: env.setdefault("GOMP_SPINCOUNT", "2000")
+        code = "from mlengineer.engine.search import _worker_cli; _worker_cli()"
         with open(workdir / "worker.log", "ab") as log:
-            self.proc = subprocess.Popen([sys.executable, "-c", "from mlengineer.engine.search import _worker_cli; _worker_cli()", addr, str(workdir)],
-                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env)
+            self.proc = subprocess.Popen([sys.executable, "-c", code, addr, str(workdir)], stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=log, env=env)
         try:
             sock, _ = srv.accept()
             sock.settimeout(None)
@@ -264,117 +292,124 @@ class _Worker:
             ok = self.conn.poll(start_timeout) and self.conn.recv()[0] == "ready"
         except (OSError, EOFError): ok = False
         finally:
-            srv.close(); os.unlink(addr)
+            srv.close()
+            os.unlink(addr)
         if not ok:
             self.kill()
             raise MLEngineerError(f"The search worker process did not start; see {workdir / 'worker.log'}.")
 
-    def alive(self) -> bool: return self.proc.poll() is None
+# %% ../../nbs/12_search.ipynb #6dabdeeb
+@patch
+def alive(self:_Worker) -> bool:
+    "Whether the worker process is still running."
+    return self.proc.poll() is None
 
-    def kill(self):
-        if self.alive(): self.proc.kill()
-        self.proc.wait(10)
-        if hasattr(self, "conn"): self.conn.close()
+# %% ../../nbs/12_search.ipynb #ef8575cb
+@patch
+def kill(self:_Worker):
+    "Kill the worker process (if it runs) and close the connection."
+    if self.alive(): self.proc.kill()
+    self.proc.wait(10)
+    if hasattr(self, "conn"): self.conn.close()
 
-    def close(self):
-        try:
-            self.conn.send(("stop",)); self.proc.wait(5)
-        except Exception: pass
-        self.kill()
+# %% ../../nbs/12_search.ipynb #6ccdce95
+@patch
+def run(self:_Worker,
+        spec:dict, # the job: a trial's id, family, params and soft deadline, or a `refit_spec`
+        hard_deadline:float|None, # time.time() at which the process is killed; None: no limit
+        memory_mb:float|None, # resident memory (MiB) at which the process is killed; None: no limit
+        on_fold:Callable, # on_fold(i, score) -> True to prune the trial after fold i
+        job:str="trial", # 'trial' or 'refit'
+        n_folds:int|None=None, # the trial's number of folds: each fold must also report by its part of the time
+        pace:float=PACE, # fold i of n may end by pace (i + 1) / n of the time to `hard_deadline`
+       ) -> tuple:
+    "Run one trial (or a refit) in the worker: (status, payload); kills the process on timeout or memory overrun."
+    self.conn.send((job, spec))
+    start, done = time.time(), 0
+    def limit():
+        "When the next fold must have reported (or the hard deadline)."
+        if hard_deadline is None or not n_folds: return hard_deadline
+        return min(hard_deadline, start + (hard_deadline - start) * pace * (done + 1) / n_folds)
+    until = limit()
+    while True:
+        if self.conn.poll(0.05):
+            try: msg = self.conn.recv()
+            except (EOFError, OSError): return "error", f"the worker process died (exit code {self.proc.poll()})"
+            if msg[0] == "fold":
+                done += 1
+                until = limit()
+                self.conn.send("prune" if on_fold(msg[1], msg[2]) else "go")
+            elif msg[0] == "done": return "ok", msg[1]
+            elif msg[0] == "pruned": return "pruned", msg[1]
+            elif msg[0] == "error": return "error", msg[1]
+        elif not self.alive():
+            return "error", f"the worker process died (exit code {self.proc.returncode}; out of memory?)"
+        if until is not None and time.time() > until:
+            self.kill()
+            if until < hard_deadline:
+                share = min(1.0, pace * (done + 1) / n_folds)
+                return "timeout", f"fold {done + 1} of {n_folds} not done in {share:.0%} of the time share"
+            return "timeout", "over the time share"
+        if memory_mb is not None and (_rss_mb(self.proc.pid) or 0) > memory_mb:
+            self.kill()
+            return "memory", None
 
-    def run(self, spec: dict, hard_deadline: float|None, memory_mb: float|None, on_fold: Callable, job: str = "trial",
-            n_folds: int|None = None, pace: float = PACE):
-        """Run one trial (or a `refit`); returns (status, payload). Kills the process on timeout or memory overrun.
-        With `n_folds`, fold i (from 0) must also report by `pace * (i + 1) / n_folds` of the time to `hard_deadline`:
-        a trial whose first folds overrun their part of the share cannot finish in it, and is stopped then."""
-        self.conn.send((job, spec))
-        start, done = time.time(), 0
-        def limit():
-            if hard_deadline is None or not n_folds: return hard_deadline
-            return min(hard_deadline, start + (hard_deadline - start) * pace * (done + 1) / n_folds)
-        until = limit()
-        while True:
-            if self.conn.poll(0.05):
-                try: msg = self.conn.recv()
-                except (EOFError, OSError): return "error", f"the worker process died (exit code {self.proc.poll()})"
-                if msg[0] == "fold":
-                    done += 1; until = limit()
-                    self.conn.send("prune" if on_fold(msg[1], msg[2]) else "go")
-                elif msg[0] == "done": return "ok", msg[1]
-                elif msg[0] == "pruned": return "pruned", msg[1]
-                elif msg[0] == "error": return "error", msg[1]
-            elif not self.alive():
-                return "error", f"the worker process died (exit code {self.proc.returncode}; out of memory?)"
-            if until is not None and time.time() > until:
-                self.kill()
-                if until < hard_deadline:
-                    return "timeout", f"fold {done + 1} of {n_folds} not done in {min(1.0, pace * (done + 1) / n_folds):.0%} of the time share"
-                return "timeout", "over the time share"
-            if memory_mb is not None and (_rss_mb(self.proc.pid) or 0) > memory_mb:
-                self.kill(); return "memory", None
+# %% ../../nbs/12_search.ipynb #7aa8661a
+@patch
+def close(self:_Worker):
+    "Stop the worker process: ask it to, then kill it."
+    try:
+        self.conn.send(("stop",))
+        self.proc.wait(5)
+    except Exception: pass
+    self.kill()
 
-# %% ../../nbs/12_search.ipynb #b4692641
+# %% ../../nbs/12_search.ipynb #8fae893c
 class _InlineWorker:
     "Runs trials in this process, with the same interface as `_Worker` (no hard time or memory limit)."
     def __init__(self, workdir):
         with open(Path(workdir) / "data.pkl", "rb") as f: self.X, self.y, self.cfg = pickle.load(f)
         self.workdir = workdir
+
     def run(self, spec, hard_deadline, memory_mb, on_fold, job="trial", n_folds=None, pace=PACE):
-        outer = self
+        "Run one job here, answering its fold reports with `on_fold`: (status, payload)."
         class _Conn:
+            "The worker's end of the connection: keeps the last message, answers fold reports."
             def send(self, msg):
                 self.last = msg
                 if msg[0] == "fold": self.reply = "prune" if on_fold(msg[1], msg[2]) else "go"
             def recv(self): return self.reply
         conn = _Conn()
-        try: _JOBS[job](conn, outer.X, outer.y, outer.cfg, spec, outer.workdir)
-        except Exception as e: return "error", f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        try: _JOBS[job](conn, self.X, self.y, self.cfg, spec, self.workdir)
+        except Exception as e: return "error", _error_line(e)
         kind, payload = conn.last[0], conn.last[1]
         return {"done": "ok"}.get(kind, kind), payload
-    def close(self): pass
 
-# %% ../../nbs/12_search.ipynb #6356922f
-DEFAULT_FAMILIES = ("lightgbm", "hgb", "et", "rf", "linear", "knn", "mlp")
+    def close(self):
+        "Nothing to stop."
 
-def refit_seconds(t: Trial) -> float:
-    "Estimated seconds to fit trial `t`'s configuration on all rows: one fold's fit, scaled to all rows, plus 20%."
-    k = max(len(t.fold_scores), 1)
-    return t.fit_seconds / k * k / max(k - 1, 1) * 1.2
-
-def restart_seconds(worker_start: float) -> float:
-    "Estimated seconds to start a new worker (it loads the data), from what starting the first one took."
-    return worker_start * 1.5 + 0.5
-
-def refit_reserve(trials: list, worker_start: float, families=None) -> float:
-    """Seconds to keep free for refitting on all rows the best trial so far (with `families`: the best trial of each of
-    those families), in a new worker if the last trial was killed: a `reserve` for `run_search`."""
-    ok = [x for x in trials if x.status == "ok"]
-    groups = [ok] if families is None else [[x for x in ok if x.family == f] for f in sorted(families)]
-    best = [max(g, key=lambda x: x.score) for g in groups if g]
-    return sum(map(refit_seconds, best)) + restart_seconds(worker_start) if best else 0.0
-
+# %% ../../nbs/12_search.ipynb #01fa3908
 @dataclass
 class SearchResult:
-    """All trials of a search, with the metric, and views: leaderboard, ledger, trajectory. Kept alive on request
-    (`run_search(keep_worker=True)`), its worker refits chosen configurations on all rows; `close()` stops it."""
-    trials: list
-    metric: Metric
-    elapsed: float
-    workdir: str
-    isolate: bool = True
-    memory_limit_mb: float|None = None
-    worker: object = field(default=None, repr=False)
+    "All trials of a search, with the metric, and views: leaderboard, ledger, trajectory; refits on request."
+    trials: list                                     # every `Trial`, in the order run
+    metric: Metric                                   # the metric the search maximised
+    elapsed: float                                   # seconds the search took
+    workdir: str                                     # the work directory: the data and every trial's fold models
+    isolate: bool = True                             # the trials ran in a worker process
+    memory_limit_mb: float|None = None               # the memory bound of a trial (and of a refit)
+    worker: object = field(default=None, repr=False)     # the worker, kept alive with `run_search(keep_worker=True)`
     worker_start_seconds: float = 0.0                # what starting the first worker took (loading the data included)
 
     def refit(self, t: Trial, deadline: float|None = None):
-        """Trial `t`'s configuration fitted on all rows (`refit_spec`) in the worker, killed at `deadline` (a time.time()
-        value) like a trial: the fitted model, or None when it would not end in time, was stopped, or failed."""
+        "Trial `t`'s configuration fitted on all rows in the worker, killed at `deadline` like a trial; else None."
         start = 0.0 if self.worker is not None else restart_seconds(self.worker_start_seconds)
         if deadline is not None and time.time() + refit_seconds(t) + start > deadline: return None
         with open(t.model_path, "rb") as f: models = pickle.load(f)     # our own worker's files
         if self.worker is None:
             self.worker = _Worker(self.workdir) if self.isolate else _InlineWorker(self.workdir)
-        status, payload = self.worker.run(refit_spec(t, models), deadline, self.memory_limit_mb, lambda i, s: False, job="refit")
+        status, payload = self.worker.run(refit_spec(t, models), deadline, self.memory_limit_mb, lambda i, s: False,
+                                          job="refit")
         if status in ("timeout", "memory"): self.worker = None       # killed
         if status != "ok": return None
         with open(payload["model_path"], "rb") as f: return pickle.load(f)
@@ -385,28 +420,37 @@ class SearchResult:
         self.worker = None
 
     @property
-    def ok(self) -> list: return sorted([t for t in self.trials if t.status == "ok"], key=lambda t: -t.score)
+    def ok(self) -> list:
+        "The finished trials, best first."
+        return sorted([t for t in self.trials if t.status == "ok"], key=lambda t: -t.score)
+
     @property
     def best(self) -> Trial:
-        if not self.ok: raise MLEngineerError("No trial finished within the budget: raise --time-budget or use a sample of the data.")
+        "The best finished trial; an error when none finished."
+        if not self.ok:
+            raise MLEngineerError("No trial finished within the budget: "
+                                  "raise --time-budget or use a sample of the data.")
         return self.ok[0]
 
     def leaderboard(self) -> pd.DataFrame:
+        "One row per trial, best first: score, fit time, single-row latency, size and parameters."
         rows = [dict(model=t.name, family=t.family, origin=t.origin, status=t.status,
                      score=None if t.score is None else self.metric.display(t.score), score_std=t.score_std,
                      fit_seconds=round(t.fit_seconds, 3), predict_us=t.predict_us, size_bytes=t.size_bytes,
                      params=json.dumps(t.params, default=str, sort_keys=True)) for t in self.trials]
         lb = pd.DataFrame(rows)
         key = lb.score * (self.metric.sign)
-        return lb.assign(_k=key.fillna(-np.inf)).sort_values(["_k", "model"], ascending=[False, True]).drop(columns="_k").reset_index(drop=True)
+        ranked = lb.assign(_k=key.fillna(-np.inf)).sort_values(["_k", "model"], ascending=[False, True])
+        return ranked.drop(columns="_k").reset_index(drop=True)
 
     def ledger(self) -> pd.DataFrame:
+        "Where the time went: per family, the trials by outcome, the seconds they took and the best score."
         rows = []
         for fam in dict.fromkeys(t.family for t in self.trials):
             ts = [t for t in self.trials if t.family == fam]
             ok = [t.score for t in ts if t.status == "ok"]
-            rows.append(dict(family=fam, trials=len(ts), **{s: sum(t.status == s for t in ts) for s in ("ok", "pruned", "timeout", "memory", "error")},
-                             seconds=round(sum(t.end - t.start for t in ts), 2),
+            outcomes = {s: sum(t.status == s for t in ts) for s in ("ok", "pruned", "timeout", "memory", "error")}
+            rows.append(dict(family=fam, trials=len(ts), **outcomes, seconds=round(sum(t.end - t.start for t in ts), 2),
                              best=self.metric.display(max(ok)) if ok else None))
         return pd.DataFrame(rows)
 
@@ -416,8 +460,33 @@ class SearchResult:
         for t in sorted([t for t in self.trials if t.status == "ok"], key=lambda t: t.end):
             best[t.family] = max(best.get(t.family, -np.inf), t.score)
             rows.append(dict(time=t.end, model=t.name, family=t.family, score=self.metric.display(t.score),
-                             family_best=self.metric.display(best[t.family]), best=self.metric.display(max(best.values()))))
+                             family_best=self.metric.display(best[t.family]),
+                             best=self.metric.display(max(best.values()))))
         return pd.DataFrame(rows)
+
+# %% ../../nbs/12_search.ipynb #6356922f
+DEFAULT_FAMILIES = ("lightgbm", "hgb", "et", "rf", "linear", "knn", "mlp")
+
+def refit_seconds(t:Trial, # a finished trial
+                 ) -> float:
+    "Estimated seconds to fit trial `t`'s configuration on all rows: one fold's fit, scaled to all rows, plus 20%."
+    k = max(len(t.fold_scores), 1)
+    return t.fit_seconds / k * k / max(k - 1, 1) * 1.2
+
+def restart_seconds(worker_start:float, # seconds starting the first worker took
+                   ) -> float:
+    "Estimated seconds to start a new worker (it loads the data), from what starting the first one took."
+    return worker_start * 1.5 + 0.5
+
+def refit_reserve(trials:list, # the trials so far
+                  worker_start:float, # seconds starting the first worker took
+                  families=None, # refit the best trial of each of these families; None: the best trial
+                 ) -> float:
+    "Seconds to keep free to refit the best trial(s) so far on all rows, in a new worker: a `reserve` for `run_search`."
+    ok = [x for x in trials if x.status == "ok"]
+    groups = [ok] if families is None else [[x for x in ok if x.family == f] for f in sorted(families)]
+    best = [max(g, key=lambda x: x.score) for g in groups if g]
+    return sum(map(refit_seconds, best)) + restart_seconds(worker_start) if best else 0.0
 
 # %% ../../nbs/12_search.ipynb #e0e4e8fe
 def _portfolio(families, task, n_rows=None):
@@ -426,34 +495,48 @@ def _portfolio(families, task, n_rows=None):
     return [x for rank in range(max(map(len, lists))) for lst in lists if rank < len(lst) for x in [lst[rank]]]
 
 def _pick_family(trials, rng, exclude=()):
-    "Tune the leading families most: 60/30/10% among the best three; families that only time out (or `exclude`) are left out."
+    "The family to tune next: 60/30/10% among the best three; those with no finished trial (or in `exclude`) are out."
     best = {}
     for t in trials:
         if t.status == "ok" and t.family not in exclude: best[t.family] = max(best.get(t.family, -np.inf), t.score)
     ranked = sorted(best, key=lambda f: -best[f])[:3]
     if not ranked: return None
-    p = np.array([0.6, 0.3, 0.1][: len(ranked)]); p = p / p.sum()
+    p = np.array([0.6, 0.3, 0.1][: len(ranked)])
+    p = p / p.sum()
     return ranked[rng.choice(len(ranked), p=p)]
 
 REPEATS = 20    # a family whose tuner proposes this many repeats in a row is not tuned further
 
 def _new_study(family, seed):
+    "A quiet Optuna study for `family`: TPE, seeded, with median pruning."
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     return optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed, n_startup_trials=4),
                                pruner=optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=0))
 
 # %% ../../nbs/12_search.ipynb #42673657
-def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, metric: str = "auto",
-               time_budget: float|None = None, deadline: float|None = None, families=None, seed: int = 0, n_jobs: int = 2,
-               memory_limit_mb: float|None = None, max_trials: int|None = None, deterministic: bool = False,
-               tune: bool = True, isolate: bool = True, workdir=None, log: Callable|None = None,
-               keep_worker: bool = False, reserve: Callable|None = None) -> SearchResult:
-    """Cross-validate the families' portfolios, then tune the best ones with Optuna, within a hard budget.
-    `reserve(trials, worker_start)` returns seconds to keep free before `deadline` for what follows the search, given
-    the trials so far and what starting the worker took (e.g. `refit_reserve`, to refit the best model on all rows).
-    `keep_worker` keeps the worker for that refit (`SearchResult.refit`; call `close()` after). The trials' models live
-    in `workdir` (a new temporary directory unless given): remove it when done; on an error it is removed here."""
+def run_search(X:pd.DataFrame, # the feature columns
+               y:np.ndarray, # the encoded target: class codes 0..k-1, or values
+               schema:Schema, # the data stage's schema (the task, the roles of the columns)
+               *,
+               folds:list, # (train rows, held-out rows) pairs, as `cv_folds` gives them
+               metric:str="auto", # the metric to maximise (`get_metric`)
+               time_budget:float|None=None, # seconds from now; or give `deadline`
+               deadline:float|None=None, # a time.time() value after which no trial starts
+               families=None, # the model families to search; None: DEFAULT_FAMILIES
+               seed:int=0, # seeds the tuners, the family choice and the models
+               n_jobs:int=2, # threads a trial uses
+               memory_limit_mb:float|None=None, # a trial whose worker holds more resident memory is killed
+               max_trials:int|None=None, # at most this many trials (12 in deterministic mode when None)
+               deterministic:bool=False, # a fixed number of trials and no time-based decisions
+               tune:bool=True, # tune with Optuna once the portfolios are done
+               isolate:bool=True, # trials in a worker process that can be killed; False: in this process
+               workdir=None, # where the data and the trials' models go; None: a new temporary directory
+               log:Callable|None=None, # log(line) after every trial
+               keep_worker:bool=False, # keep the worker for refits (`SearchResult.refit`; call `close()` after)
+               reserve:Callable|None=None, # reserve(trials, worker_start) -> seconds to keep free before `deadline`
+              ) -> SearchResult:
+    "Cross-validate the families' portfolios, then tune the best ones with Optuna, within a hard budget."
     t0 = time.time()
     task = schema.task
     k = len(schema.classes) if task == "multiclass" else None
@@ -470,7 +553,8 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
     workdir = Path(workdir or tempfile.mkdtemp(prefix="mle-search-"))
     try:
         cfg = dict(task=task, k=k, folds=[(np.asarray(a), np.asarray(b)) for a, b in folds], schema=schema.to_dict(),
-                   metric=m.name if m.name in _METRICS else metric, seed=seed, n_jobs=n_jobs, deterministic=deterministic)
+                   metric=m.name if m.name in _METRICS else metric, seed=seed, n_jobs=n_jobs,
+                   deterministic=deterministic)
         with open(workdir / "data.pkl", "wb") as f: pickle.dump((X, np.asarray(y), cfg), f, protocol=5)
         say = log or (lambda *a: None)
         queue = _portfolio(fams, task, len(X))
@@ -488,12 +572,16 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                 if remaining is not None and reserve is not None: remaining -= reserve(trials, worker_start)
                 if remaining is not None and remaining < 1.0: break
                 ot = None
-                if queue: fam, params = queue.pop(0); origin = "portfolio"
+                if queue:
+                    fam, params = queue.pop(0)
+                    origin = "portfolio"
                 elif tune:
                     fam = _pick_family(trials, rng, exclude=worn)
                     if fam is None: break
                     study = studies.setdefault(fam, _new_study(fam, seed + len(studies)))
-                    ot = study.ask(); params = FAMILIES[fam].space(ot, task); origin = "optuna"
+                    ot = study.ask()
+                    params = FAMILIES[fam].space(ot, task)
+                    origin = "optuna"
                     key = FAMILIES[fam].key(params, n_features.get(fam))
                     if key in seen:                  # run before: the tuner hears the same answer, no time is spent
                         import optuna
@@ -526,7 +614,8 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                 elif status == "pruned": t.fold_scores = payload
                 elif status == "error": t.error = payload
                 else:
-                    t.error = f"stopped: {payload if status == 'timeout' else f'over {memory_limit_mb} MiB'}"
+                    why = payload if status == "timeout" else f"over {memory_limit_mb} MiB"
+                    t.error = f"stopped: {why}"
                     worker = None                                   # killed; a new one starts if time allows
                 key = FAMILIES[fam].key(params, n_features.get(fam))
                 if key is not None and status in ("ok", "pruned"): seen.setdefault(key, (status, t.score))
@@ -536,7 +625,8 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
                     elif status == "pruned": studies[fam].tell(ot, state=optuna.trial.TrialState.PRUNED)
                     else: studies[fam].tell(ot, state=optuna.trial.TrialState.FAIL)
                 trials.append(t)
-                say(f"{t.end:7.1f}s {t.name:14s} {status:8s} " + (f"{m.name} {m.display(t.score):.5f}" if t.score is not None else (t.error or "")))
+                outcome = f"{m.name} {m.display(t.score):.5f}" if t.score is not None else (t.error or "")
+                say(f"{t.end:7.1f}s {t.name:14s} {status:8s} {outcome}")
         finally:
             if worker is not None and not keep_worker: worker.close()
         if not any(t.status == "ok" for t in trials):
@@ -544,18 +634,19 @@ def run_search(X: pd.DataFrame, y: np.ndarray, schema: Schema, *, folds: list, m
             # allowed a few seconds beyond the budget, rather than no model at all
             fam = "lightgbm" if "lightgbm" in fams else fams[0]
             t = Trial(len(trials), fam, FAMILIES[fam].portfolio(task, len(X))[0], "fallback", start=time.time() - t0)
-            status, payload = _InlineWorker(workdir).run(dict(id=t.id, family=fam, params=t.params, soft_deadline=time.time() + 2.0),
-                                                         None, None, lambda i, s: False)
+            spec = dict(id=t.id, family=fam, params=t.params, soft_deadline=time.time() + 2.0)
+            status, payload = _InlineWorker(workdir).run(spec, None, None, lambda i, s: False)
             t.status, t.end = status, time.time() - t0
             if status == "ok":
                 t.record(payload)
+                past = max(0.0, t.end - (deadline - t0 if deadline else t.end))
                 warnings.warn(f"No trial finished within the budget; a quick fallback model ({t.name}) was fitted, "
-                              f"{max(0.0, t.end - (deadline - t0 if deadline else t.end)):.1f}s past it. Give a larger budget.")
+                              f"{past:.1f}s past it. Give a larger budget.")
             else: t.error = payload
             trials.append(t)
             say(f"{t.end:7.1f}s {t.name:14s} {status:8s} (fallback)")
-        return SearchResult(trials, m, time.time() - t0, str(workdir), isolate, memory_limit_mb, worker if keep_worker else None,
-                            worker_start)
+        kept = worker if keep_worker else None
+        return SearchResult(trials, m, time.time() - t0, str(workdir), isolate, memory_limit_mb, kept, worker_start)
     except BaseException:                 # an error or Ctrl-C: a work directory of our own (it holds the data) goes too
         if own: shutil.rmtree(workdir, ignore_errors=True)
         raise
