@@ -21,6 +21,7 @@ __all__ = ['Calibrator', 'drop_nan_rows', 'fit_calibrator', 'cost_matrix', 'cost
 
 # %% ../../nbs/21_decisions.ipynb #e887671c
 def _logit(p, eps=1e-6):
+    "log(p / (1 - p)), with `p` clipped to [eps, 1 - eps]."
     p = np.clip(p, eps, 1 - eps)
     return np.log(p / (1 - p))
 
@@ -40,49 +41,77 @@ def _fit_one(p, y, method):
     raise ConfigError(f"Unknown calibration method {method!r}; use 'auto', 'isotonic', 'sigmoid' or 'none'.")
 
 def _renorm(P):
+    "Rows divided by their sums (a row of zeros becomes uniform)."
     s = P.sum(1, keepdims=True)
     return np.where(s > 0, P / np.where(s > 0, s, 1), 1 / P.shape[1])
 
-class Calibrator:
-    "A fitted probability correction: `transform(pred)` maps predictions (contract shape) to calibrated ones."
-    def __init__(self, task, method, fns, cv_scores):
-        self.task, self.method_, self._fns, self.cv_scores_ = task, method, fns, cv_scores
-    def transform(self, pred) -> np.ndarray:
-        p = np.asarray(pred, float)
-        if self.task == "binary":
-            if p.ndim == 2: p = p[:, 1]
-            return np.clip(self._fns[0](p), 0, 1)
-        if p.ndim != 2 or p.shape[1] != len(self._fns):
-            raise ConfigError(f"Expected (n, {len(self._fns)}) probabilities; got shape {p.shape}.")
-        return _renorm(np.column_stack([np.clip(f(p[:, j]), 0, 1) for j, f in enumerate(self._fns)]))
-    def __repr__(self):
-        cv = ", ".join(f"{k} {v:.4f}" for k, v in self.cv_scores_.items())
-        return f"Calibrator({self.task}, method_={self.method_!r}; CV log-loss: {cv})"
-
 def _fit_methods(p, y, task, method):
+    "One correction per class (one for binary), fitted one-vs-rest."
     k = 2 if task == "binary" else p.shape[1]
     if task == "binary": return [_fit_one(p, y, method)]
     return [_fit_one(p[:, j], (y == j).astype(float), method) for j in range(k)]
 
 def _apply(fns, p, task):
+    "The corrections `fns` applied to predictions `p`; multiclass rows renormalised to sum to 1."
     if task == "binary": return np.clip(fns[0](p), 0, 1)
     return _renorm(np.column_stack([np.clip(f(p[:, j]), 0, 1) for j, f in enumerate(fns)]))
 
-def drop_nan_rows(pred, y):
+class Calibrator:
+    "A fitted probability correction: `transform(pred)` maps predictions (contract shape) to calibrated ones."
+    def __init__(self,
+                 task: str, # 'binary' or 'multiclass'
+                 method: str, # the correction kept: 'none', 'sigmoid' or 'isotonic'
+                 fns: list, # one callable p -> corrected p per class (one for binary)
+                 cv_scores: dict, # each method tried -> its cross-validated log-loss
+                ):
+        self.task = task
+        self.method_ = method
+        self._fns = fns
+        self.cv_scores_ = cv_scores
+
+    def transform(self,
+                  pred, # predictions in the contract's shape (binary (n, 2) ones are accepted)
+                 ) -> np.ndarray:
+        "The calibrated probabilities: binary (n,), multiclass (n, k) rows that sum to 1."
+        p = np.asarray(pred, float)
+        if self.task == "binary":
+            if p.ndim == 2: p = p[:, 1]
+            return _apply(self._fns, p, "binary")
+        if p.ndim != 2 or p.shape[1] != len(self._fns):
+            raise ConfigError(f"Expected (n, {len(self._fns)}) probabilities; got shape {p.shape}.")
+        return _apply(self._fns, p, self.task)
+
+    def __repr__(self):
+        cv = ", ".join(f"{k} {v:.4f}" for k, v in self.cv_scores_.items())
+        return f"Calibrator({self.task}, method_={self.method_!r}; CV log-loss: {cv})"
+
+def drop_nan_rows(pred, # predictions, (n,) or (n, k)
+                  y, # their targets, (n,)
+                 ) -> tuple:
     "The predictions and targets without the rows whose prediction is NaN."
     pred = np.asarray(pred, float)
     ok = ~np.isnan(pred).any(axis=1) if pred.ndim == 2 else ~np.isnan(pred)
     return pred[ok], np.asarray(y)[ok]
 
-def fit_calibrator(oof_pred, oof_y, task: str, method: str = "auto", classes=None, cv: int = 5, seed: int = 0) -> Calibrator:
-    "Fit an isotonic or sigmoid (Platt) correction on out-of-fold predictions; `auto` picks by cross-validated log-loss."
+_METHODS = ("none", "sigmoid", "isotonic")
+
+def fit_calibrator(oof_pred, # out-of-fold predictions in the contract's shape (NaN rows are skipped)
+                   oof_y, # their targets: labels (with `classes`) or class codes
+                   task: str, # 'binary' or 'multiclass'
+                   method: str = "auto", # 'auto' (chosen by cross-validation), 'isotonic', 'sigmoid' or 'none'
+                   classes=None, # the model's classes, in order
+                   cv: int = 5, # folds of the cross-validation that compares the methods
+                   seed: int = 0, # seed of those folds
+                  ) -> Calibrator:
+    "Fit an isotonic or sigmoid (Platt) correction on out-of-fold predictions; `auto` picks by cross-validation."
     from sklearn.model_selection import StratifiedKFold
-    if task == "regression": raise ConfigError("Calibration is for classification probabilities; this is a regression task.")
+    if task == "regression":
+        raise ConfigError("Calibration is for classification probabilities; this is a regression task.")
     oof_pred, oof_y = drop_nan_rows(oof_pred, oof_y)
     y, p = encode_inputs(oof_y, oof_pred, task, classes)
-    methods = ["none", "sigmoid", "isotonic"] if method == "auto" else [method]
+    methods = list(_METHODS) if method == "auto" else [method]
     for m in methods:
-        if m not in ("none", "sigmoid", "isotonic"):
+        if m not in _METHODS:
             raise ConfigError(f"Unknown calibration method {m!r}.{suggest(m, ['auto', 'isotonic', 'sigmoid', 'none'])} "
                               "Use 'auto', 'isotonic', 'sigmoid' or 'none'.")
     k = 2 if task == "binary" else p.shape[1]
@@ -102,8 +131,9 @@ def fit_calibrator(oof_pred, oof_y, task: str, method: str = "auto", classes=Non
 # %% ../../nbs/21_decisions.ipynb #05753d9e
 _COST_KEYS = [f"{a}_{b}" for a in ("cost", "gain") for b in ("tn", "fp", "fn", "tp")]
 
-def cost_matrix(cost) -> np.ndarray:
-    "A 2x2 cost matrix [[c_TN, c_FP], [c_FN, c_TP]] from a matrix or a dict of cost_*/gain_* entries (a gain is a negative cost)."
+def cost_matrix(cost, # a 2x2 matrix [[c_TN, c_FP], [c_FN, c_TP]], or a dict such as {'gain_tp': 100, 'cost_fp': 20}
+               ) -> np.ndarray:
+    "A 2x2 cost matrix [[c_TN, c_FP], [c_FN, c_TP]] from a matrix or a dict of cost_*/gain_* entries."
     if isinstance(cost, dict):
         bad = [k for k in cost if k not in _COST_KEYS]
         if bad:
@@ -120,31 +150,43 @@ def cost_matrix(cost) -> np.ndarray:
     except (TypeError, ValueError): c = None
     if c is None or c.shape != (2, 2) or not np.isfinite(c).all():
         shape = getattr(c, "shape", None)
-        raise ConfigError(f"cost must be a 2x2 matrix [[c_TN, c_FP], [c_FN, c_TP]] (rows: actual negative, positive; columns: "
-                          f"decided negative, positive) of finite numbers, or a dict like {{'gain_tp': 100, 'cost_fp': 20}}; "
-                          f"got {'shape ' + str(shape) if shape is not None else repr(cost)}.")
+        got = "shape " + str(shape) if shape is not None else repr(cost)
+        raise ConfigError("cost must be a 2x2 matrix [[c_TN, c_FP], [c_FN, c_TP]] (rows: actual negative, positive; "
+                          "columns: decided negative, positive) of finite numbers, or a dict like "
+                          f"{{'gain_tp': 100, 'cost_fp': 20}}; got {got}.")
     return c
 
 _THR_METRICS = ("f1", "balanced_accuracy", "mcc", "accuracy", "precision", "recall", "youden")
 
 def _metrics_from_counts(tn, fp, fn, tp) -> dict:
+    "The threshold metrics from confusion counts (arrays: one value per threshold)."
     tn, fp, fn, tp = (np.asarray(a, float) for a in (tn, fp, fn, tp))
     div = lambda a, b: np.divide(a, b, out=np.zeros_like(a), where=b > 0)
-    prec, rec, spec = div(tp, tp + fp), div(tp, tp + fn), div(tn, tn + fp)
+    prec = div(tp, tp + fp)
+    rec = div(tp, tp + fn)
+    spec = div(tn, tn + fp)
     den = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
     return dict(f1=div(2 * tp, 2 * tp + fp + fn), balanced_accuracy=(rec + spec) / 2, mcc=div(tp * tn - fp * fn, den),
                 accuracy=(tp + tn) / (tp + tn + fp + fn), precision=prec, recall=rec, youden=rec + spec - 1)
 
 def _counts_at(y, p, t) -> tuple:
+    "(tn, fp, fn, tp) of deciding positive when `p >= t`."
     d = np.asarray(p) >= t
-    return (int((~d & (y == 0)).sum()), int((d & (y == 0)).sum()), int((~d & (y == 1)).sum()), int((d & (y == 1)).sum()))
+    neg, pos = y == 0, y == 1
+    return (int((~d & neg).sum()), int((d & neg).sum()), int((~d & pos).sum()), int((d & pos).sum()))
 
 def _cost_per_1000(counts, C) -> float:
+    "The cost per 1,000 cases of confusion `counts` under cost matrix `C`."
     tn, fp, fn, tp = counts
     n = tn + fp + fn + tp
     return float(1000 * (tn * C[0, 0] + fp * C[0, 1] + fn * C[1, 0] + tp * C[1, 1]) / n)
 
-def cost_per_1000(y, p, threshold: float, cost, classes=None) -> float:
+def cost_per_1000(y, # the binary target: labels (with `classes`) or codes
+                  p, # (n,) probabilities of class 1
+                  threshold: float, # decide positive when `p >= threshold`
+                  cost, # a cost matrix or dict, as `cost_matrix` takes
+                  classes=None, # the model's classes, in order
+                 ) -> float:
     "Expected cost per 1,000 cases of deciding positive when `p >= threshold` (negative = profit)."
     y, p = encode_inputs(y, p, "binary", classes)
     return _cost_per_1000(_counts_at(y, p, threshold), cost_matrix(cost))
@@ -152,17 +194,21 @@ def cost_per_1000(y, p, threshold: float, cost, classes=None) -> float:
 @dataclass
 class ThresholdResult:
     "The chosen threshold, what it scores (and costs) against the default 0.5, and the whole curve."
-    threshold: float
+    threshold: float                # decide positive when P(class 1) >= threshold
     metric: str                     # the metric maximised, or "cost"
     value: float                    # the metric at `threshold` (cost per 1,000 when metric == "cost")
-    value_at_half: float
-    cost_per_1000: float|None = None
-    cost_per_1000_at_half: float|None = None
-    bayes_threshold: float|None = None
-    cost: np.ndarray|None = None
-    curve: pd.DataFrame = field(default=None, repr=False)
+    value_at_half: float            # the same at the default 0.5
+    cost_per_1000: float|None = None             # the expected cost per 1,000 cases at `threshold`, given a cost
+    cost_per_1000_at_half: float|None = None     # the same at 0.5
+    bayes_threshold: float|None = None           # the cost-optimal threshold for calibrated probabilities
+    cost: np.ndarray|None = None                 # the 2x2 cost matrix
+    curve: pd.DataFrame = field(default=None, repr=False)   # every candidate threshold with its counts and metrics
 
-    def apply(self, y, p, classes=None) -> dict:
+    def apply(self,
+              y, # the binary target of other rows: labels (with `classes`) or codes
+              p, # their (n,) probabilities of class 1
+              classes=None, # the model's classes, in order
+             ) -> dict:
         "The metric (and cost per 1,000) of this threshold and of 0.5 on other data, e.g. the test part."
         y, p = encode_inputs(y, p, "binary", classes)
         out = {}
@@ -173,32 +219,44 @@ class ThresholdResult:
             if self.cost is not None: out[f"cost_per_1000_at_{name}"] = _cost_per_1000(c, self.cost)
         return dict(threshold=self.threshold, **out)
 
-def best_threshold(y, p, metric: str = "f1", cost=None, classes=None) -> ThresholdResult:
+def best_threshold(y, # the binary target: labels (with `classes`) or codes
+                   p, # (n,) probabilities of class 1
+                   metric: str = "f1", # the metric to maximise: one of _THR_METRICS
+                   cost=None, # a cost matrix or dict (see `cost_matrix`): minimise the expected cost instead
+                   classes=None, # the model's classes, in order
+                  ) -> ThresholdResult:
     "The threshold on P(class 1) that maximises `metric`, or minimises the expected `cost` when one is given."
     y, p = encode_inputs(y, p, "binary", classes)
     if metric not in _THR_METRICS and cost is None:
-        raise ConfigError(f"Unknown threshold metric {metric!r}.{suggest(metric, _THR_METRICS)} Use one of {', '.join(_THR_METRICS)}, "
-                          "or give cost=.")
+        raise ConfigError(f"Unknown threshold metric {metric!r}.{suggest(metric, _THR_METRICS)} "
+                          f"Use one of {', '.join(_THR_METRICS)}, or give cost=.")
     C = None if cost is None else cost_matrix(cost)
-    if len(np.unique(y)) < 2: raise TargetError("Choosing a threshold needs both classes among the rows; only one is present.")
+    if len(np.unique(y)) < 2:
+        raise TargetError("Choosing a threshold needs both classes among the rows; only one is present.")
     tns, fps, fns, tps, thr = skm.confusion_matrix_at_thresholds(y, p)
     # prepend "decide nothing positive"; thresholds are the distinct scores, decreasing
-    tns, fps, fns, tps = (np.r_[a0, a] for a0, a in ((fps[-1] + tns[-1], tns), (0, fps), (tps[-1] + fns[-1], fns), (0, tps)))
-    cut = np.r_[(1 + thr[0]) / 2 if thr[0] < 1 else np.nextafter(thr[0], np.inf), (thr[:-1] + thr[1:]) / 2, thr[-1] / 2]
-    curve = pd.DataFrame(dict(threshold=cut, tn=tns, fp=fps, fn=fns, tp=tps, **_metrics_from_counts(tns, fps, fns, tps)))
+    n_neg = fps[-1] + tns[-1]
+    n_pos = tps[-1] + fns[-1]
+    tns, fps, fns, tps = np.r_[n_neg, tns], np.r_[0, fps], np.r_[n_pos, fns], np.r_[0, tps]
+    first = (1 + thr[0]) / 2 if thr[0] < 1 else np.nextafter(thr[0], np.inf)
+    cut = np.r_[first, (thr[:-1] + thr[1:]) / 2, thr[-1] / 2]
+    counts = dict(tn=tns, fp=fps, fn=fns, tp=tps)
+    curve = pd.DataFrame(dict(threshold=cut, **counts, **_metrics_from_counts(tns, fps, fns, tps)))
     if C is not None:
         curve["cost_per_1000"] = 1000 * (tns * C[0, 0] + fps * C[0, 1] + fns * C[1, 0] + tps * C[1, 1]) / len(y)
         i = int(curve.cost_per_1000.to_numpy().argmin())
+        best = float(curve.cost_per_1000.iloc[i])
         at_half = _cost_per_1000(_counts_at(y, p, 0.5), C)
         d_neg, d_pos = C[0, 1] - C[0, 0], C[1, 0] - C[1, 1]
         bayes = float(d_neg / (d_neg + d_pos)) if d_neg > 0 and d_pos > 0 else None
-        return ThresholdResult(float(curve.threshold.iloc[i]), "cost", float(curve.cost_per_1000.iloc[i]), at_half,
-                               float(curve.cost_per_1000.iloc[i]), at_half, bayes, C, curve)
+        return ThresholdResult(float(curve.threshold.iloc[i]), "cost", best, at_half, best, at_half, bayes, C, curve)
     i = int(curve[metric].to_numpy().argmax())
     at_half = float(_metrics_from_counts(*_counts_at(y, p, 0.5))[metric])
     return ThresholdResult(float(curve.threshold.iloc[i]), metric, float(curve[metric].iloc[i]), at_half, curve=curve)
 
-def plot_threshold(result: ThresholdResult, ax=None):
+def plot_threshold(result: ThresholdResult, # what `best_threshold` returned
+                   ax=None, # the axes to draw on; None: a new figure
+                  ):
     "The metric (or cost per 1,000) against the threshold, with the chosen threshold and 0.5 marked."
     fig, ax = figure_axes(ax)
     col = "cost_per_1000" if result.metric == "cost" else result.metric
@@ -212,6 +270,7 @@ def plot_threshold(result: ThresholdResult, ax=None):
 
 # %% ../../nbs/21_decisions.ipynb #01f9fa75
 def _conformal_q(scores, coverage):
+    "The conformal quantile of `scores` for `coverage`, with the finite-sample correction."
     if not 0 < coverage < 1: raise ConfigError(f"coverage must be between 0 and 1 (got {coverage}).")
     n = len(scores)
     level = math.ceil((n + 1) * coverage - 1e-9) / n
@@ -222,14 +281,26 @@ def _conformal_q(scores, coverage):
 
 class ConformalRegressor:
     "Prediction intervals from out-of-fold residuals: `interval(pred) -> (lower, upper)`."
-    def __init__(self, coverage, q, sigma=None):
-        self.coverage, self.q_, self._sigma = coverage, q, sigma
+    def __init__(self,
+                 coverage: float, # the share of true values the intervals should hold
+                 q: float, # the conformal quantile of the (scaled) absolute residuals
+                 sigma=None, # prediction -> typical |residual| there (normalized intervals), or None
+                ):
+        self.coverage = coverage
+        self.q_ = q
+        self._sigma = sigma
+
     @property
     def normalized(self): return self._sigma is not None
-    def interval(self, pred):
+
+    def interval(self,
+                 pred, # (n,) predicted values
+                ) -> tuple:
+        "The (lower, upper) bounds of the interval around each prediction."
         p = np.asarray(pred, float)
         half = self.q_ * (self._sigma(p) if self._sigma is not None else np.ones_like(p))
         return p - half, p + half
+
     def __repr__(self):
         return f"ConformalRegressor(coverage={self.coverage}, q_={self.q_:.4g}, normalized={self.normalized})"
 
@@ -240,8 +311,13 @@ def _sigma_fit(p, r):
     floor = max(0.1 * float(np.mean(r)), 1e-12)
     return lambda q: np.maximum(iso.predict(np.asarray(q, float)), floor)
 
-def conformal_regressor(oof_pred, oof_y, coverage: float = 0.9, normalized: bool = False, seed: int = 0) -> ConformalRegressor:
-    "Split-conformal intervals calibrated on out-of-fold predictions (NaN rows skipped); `normalized` scales by difficulty."
+def conformal_regressor(oof_pred, # out-of-fold predicted values (NaN rows are skipped)
+                        oof_y, # their true values
+                        coverage: float = 0.9, # the share of true values the intervals should hold
+                        normalized: bool = False, # scale the intervals by the typical error at each prediction
+                        seed: int = 0, # seed of the folds that cross-fit the scale
+                       ) -> ConformalRegressor:
+    "Split-conformal intervals calibrated on out-of-fold predictions; `normalized` scales them by difficulty."
     from sklearn.model_selection import KFold
     oof_pred, oof_y = drop_nan_rows(oof_pred, oof_y)
     y, p = encode_inputs(oof_y, oof_pred, "regression")
@@ -253,8 +329,7 @@ def conformal_regressor(oof_pred, oof_y, coverage: float = 0.9, normalized: bool
     return ConformalRegressor(coverage, _conformal_q(scores, coverage), _sigma_fit(p, r))
 
 def _aps_scores(P, u=None):
-    """For every class, the total probability of the classes more probable than it, plus its own probability
-    (times a uniform draw `u` per row for the randomized version)."""
+    "Per class, the probability of the classes more probable than it plus its own (times `u`, when randomized)."
     order = np.argsort(-P, axis=1, kind="stable")
     sorted_p = np.take_along_axis(P, order, 1)
     before = np.cumsum(sorted_p, axis=1) - sorted_p
@@ -265,20 +340,45 @@ def _aps_scores(P, u=None):
 
 class ConformalClassifier:
     "Prediction sets from out-of-fold probabilities: `predict_sets(proba)` -> boolean (n, k) matrix in classes order."
-    def __init__(self, coverage, q, score, k, classes=None, randomized=True, seed=0):
-        self.coverage, self.q_, self.score, self.k, self.classes = coverage, q, score, k, classes
-        self.randomized, self.seed = randomized, seed
-    def predict_sets(self, proba) -> np.ndarray:
+    def __init__(self,
+                 coverage: float, # the share of true classes the sets should contain
+                 q: float, # the conformal quantile of the scores
+                 score: str, # 'lac' or 'aps'
+                 k: int, # the number of classes
+                 classes=None, # the model's classes, in order
+                 randomized: bool = True, # APS: the last class's probability counts with a uniform weight
+                 seed: int = 0, # seed of that weight
+                ):
+        self.coverage = coverage
+        self.q_ = q
+        self.score = score
+        self.k = k
+        self.classes = classes
+        self.randomized = randomized
+        self.seed = seed
+
+    def predict_sets(self,
+                     proba, # binary (n,) probabilities of class 1, or (n, k) class probabilities
+                    ) -> np.ndarray:
+        "The prediction set of each row: a boolean (n, k) matrix, True where the class is in the set."
         P = as_proba(proba)
-        if P.shape[1] != self.k: raise ConfigError(f"Expected probabilities for {self.k} classes; got shape {P.shape}.")
+        if P.shape[1] != self.k:
+            raise ConfigError(f"Expected probabilities for {self.k} classes; got shape {P.shape}.")
         if self.score == "lac": return 1 - P <= self.q_
         u = np.random.default_rng(self.seed + 1).uniform(size=len(P)) if self.randomized else None
         return _aps_scores(P, u) <= self.q_ + 1e-12
+
     def __repr__(self): return f"ConformalClassifier(coverage={self.coverage}, score={self.score!r}, q_={self.q_:.4g})"
 
-def conformal_classifier(oof_proba, oof_y, coverage: float = 0.9, score: str = "lac", classes=None,
-                         randomized: bool = True, seed: int = 0) -> ConformalClassifier:
-    "Split-conformal prediction sets (LAC or APS score) calibrated on out-of-fold probabilities (NaN rows skipped)."
+def conformal_classifier(oof_proba, # out-of-fold probabilities, binary (n,) or (n, k) (NaN rows are skipped)
+                         oof_y, # their targets: labels (with `classes`) or class codes
+                         coverage: float = 0.9, # the share of true classes the sets should contain
+                         score: str = "lac", # 'lac' (smallest sets) or 'aps' (adaptive prediction sets)
+                         classes=None, # the model's classes, in order
+                         randomized: bool = True, # APS: the last class's probability counts with a uniform weight
+                         seed: int = 0, # seed of that weight
+                        ) -> ConformalClassifier:
+    "Split-conformal prediction sets (LAC or APS score) calibrated on out-of-fold probabilities."
     if score not in ("lac", "aps"): raise ConfigError(f"score must be 'lac' or 'aps' (got {score!r}).")
     oof_proba, oof_y = drop_nan_rows(oof_proba, oof_y)
     P = as_proba(oof_proba)
@@ -291,15 +391,20 @@ def conformal_classifier(oof_proba, oof_y, coverage: float = 0.9, score: str = "
         s = _aps_scores(P, u)[rows, y]
     return ConformalClassifier(coverage, _conformal_q(s, coverage), score, P.shape[1], classes, randomized, seed)
 
-def coverage(y, result, classes=None) -> float:
-    "Share of rows whose true value lies in its interval `(lower, upper)` or whose true class is in its prediction set."
+def coverage(y, # the true values (regression) or classes (labels with `classes`, or codes)
+             result, # (lower, upper) intervals, or a boolean (n, k) matrix of prediction sets
+             classes=None, # the model's classes, in order
+            ) -> float:
+    "Share of rows whose true value lies in its interval, or whose true class is in its prediction set."
     if isinstance(result, tuple):
         lo, hi = (np.asarray(a, float) for a in result)
         yv = encode_target(y, "regression")
-        if not len(lo) == len(hi) == len(yv): raise ConfigError(f"Intervals ({len(lo)}) and targets ({len(yv)}) differ in length.")
+        if not len(lo) == len(hi) == len(yv):
+            raise ConfigError(f"Intervals ({len(lo)}) and targets ({len(yv)}) differ in length.")
         return float(np.mean((lo <= yv) & (yv <= hi)))
     S = np.asarray(result)
-    if S.ndim != 2 or S.dtype != bool: raise ConfigError("result must be (lower, upper) intervals or a boolean (n, k) matrix of prediction sets.")
+    if S.ndim != 2 or S.dtype != bool:
+        raise ConfigError("result must be (lower, upper) intervals or a boolean (n, k) matrix of prediction sets.")
     yc = encode_target(y, "multiclass", classes)
     if len(yc) != len(S): raise ConfigError(f"Prediction sets ({len(S)}) and targets ({len(yc)}) differ in length.")
     return float(S[np.arange(len(yc)), yc].mean())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from fastcore.basics import patch
 import numpy as np
 import pandas as pd
 from ..errors import *
@@ -23,13 +24,17 @@ __all__ = ['weak_slices', 'Evaluation', 'evaluate']
 def _is_numeric(s): return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 def _encode_slices(X: pd.DataFrame, loss, max_categories: int = 30) -> tuple:
-    """Numeric columns as floats; other columns as codes ordered by mean loss (missing is a category, rare ones beyond
-    the `max_categories - 1` most frequent are lumped as '(other)'); the category orders; the columns skipped (dates)."""
+    "The columns as numbers for the tree, the category orders, and the columns skipped (dates)."
     cols, orders, skipped = {}, {}, []
     for c in X.columns:
         s = X[c]
-        if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s): skipped.append(c); continue
-        if _is_numeric(s): cols[c] = s.to_numpy(float); continue
+        if pd.api.types.is_datetime64_any_dtype(s) or pd.api.types.is_timedelta64_dtype(s):
+            skipped.append(c)
+            continue
+        if _is_numeric(s):
+            cols[c] = s.to_numpy(float)
+            continue
+        # a category column: missing is a category, those beyond the most frequent are '(other)', codes by mean loss
         v = s.astype(object).where(s.notna(), "(missing)").astype(str).to_numpy()
         counts = pd.Series(v).value_counts(sort=True)
         if len(counts) > max_categories:
@@ -50,35 +55,46 @@ def _nice_cut(x, t):
 
 def _name(c): return str(c) if str(c).isidentifier() else f"`{c}`"
 
-def _fmt(v): return f"{v:g}" if isinstance(v, float) else repr(v)
-
 def _rule_text(conds, enc, X, orders, mask) -> str:
+    "A leaf's conditions as a `DataFrame.query` rule on the original columns and values."
     parts = []
     for c, cond in conds.items():
+        n = _name(c)
         if c in orders:
             allowed = [orders[c][i] for i in sorted(cond)]
             if len(allowed) == len(orders[c]): continue
             rest = [v for v in orders[c] if v not in allowed]
-            if len(allowed) == 1: parts.append(f"{_name(c)} == {allowed[0]!r}")
-            elif len(rest) == 1: parts.append(f"{_name(c)} != {rest[0]!r}")
-            elif len(rest) < len(allowed): parts.append(f"{_name(c)} not in {rest!r}")
-            else: parts.append(f"{_name(c)} in {allowed!r}")
-        else:
-            lo, hi = cond
-            x = enc[c].to_numpy()
-            lo_t = None if lo is None else _nice_cut(x, lo)
-            hi_t = None if hi is None else _nice_cut(x, hi)
-            n = _name(c)
-            txt = (f"{lo_t:g} < {n} <= {hi_t:g}" if lo_t is not None and hi_t is not None
-                   else f"{n} <= {hi_t:g}" if hi_t is not None else f"{n} > {lo_t:g}" if lo_t is not None else None)
-            if txt is None: continue
-            if np.isnan(x[mask]).any(): txt = f"({txt} or {n} is missing)"
-            parts.append(txt)
+            if len(allowed) == 1: parts.append(f"{n} == {allowed[0]!r}")
+            elif len(rest) == 1: parts.append(f"{n} != {rest[0]!r}")
+            elif len(rest) < len(allowed): parts.append(f"{n} not in {rest!r}")
+            else: parts.append(f"{n} in {allowed!r}")
+            continue
+        lo, hi = cond
+        x = enc[c].to_numpy()
+        lo_t = None if lo is None else _nice_cut(x, lo)
+        hi_t = None if hi is None else _nice_cut(x, hi)
+        if lo_t is not None and hi_t is not None: txt = f"{lo_t:g} < {n} <= {hi_t:g}"
+        elif hi_t is not None: txt = f"{n} <= {hi_t:g}"
+        elif lo_t is not None: txt = f"{n} > {lo_t:g}"
+        else: continue
+        if np.isnan(x[mask]).any(): txt = f"({txt} or {n} is missing)"
+        parts.append(txt)
     return " and ".join(parts) or "all rows"
 
-def weak_slices(X, y, pred, task: str, classes=None, *, max_depth: int = 3, min_rows: int|None = None,
-                min_ratio: float = 1.25, loss: str = "auto", max_categories: int = 30, seed: int = 0) -> pd.DataFrame:
-    "Segments, as rules on the original columns, where the model's mean loss is at least `min_ratio` times the overall mean."
+def weak_slices(X, # the rows' original columns (a DataFrame, or anything pandas makes one of)
+                y, # the target: labels (with `classes`), class codes or numbers
+                pred, # the predictions, in the contract's shape
+                task: str, # 'binary', 'multiclass' or 'regression'
+                classes=None, # the model's classes, in order
+                *,
+                max_depth: int = 3, # depth of the tree that finds the slices
+                min_rows: int|None = None, # the smallest slice; None: 2% of the rows, at least 20
+                min_ratio: float = 1.25, # list the slices whose mean loss is at least this times the overall one
+                loss: str = "auto", # the per-row loss, as `row_loss` takes it
+                max_categories: int = 30, # a column's rarer categories beyond this are lumped as '(other)'
+                seed: int = 0, # seed of the tree
+               ) -> pd.DataFrame:
+    "Segments, as rules on the original columns, where the model's mean loss is `min_ratio` times the overall mean."
     from sklearn.tree import DecisionTreeRegressor
     X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(X)
     l = row_loss(y, pred, task, classes, loss)
@@ -87,7 +103,8 @@ def weak_slices(X, y, pred, task: str, classes=None, *, max_depth: int = 3, min_
     X = X.reset_index(drop=True)
     min_rows = int(min_rows or max(20, math.ceil(0.02 * len(X))))
     enc, orders, skipped = _encode_slices(X, l, max_categories)
-    if enc.shape[1] == 0: raise NoFeaturesError(f"No column of X can describe slices (skipped date columns: {skipped}).")
+    if enc.shape[1] == 0:
+        raise NoFeaturesError(f"No column of X can describe slices (skipped date columns: {skipped}).")
     tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_leaf=min_rows, random_state=seed).fit(enc, l)
     leaf = tree.apply(enc)
     t = tree.tree_
@@ -97,8 +114,10 @@ def weak_slices(X, y, pred, task: str, classes=None, *, max_depth: int = 3, min_
         if t.children_left[node] == -1:
             mask = leaf == node
             seg = float(l[mask].mean())
-            rows.append(dict(rule=_rule_text(conds, enc, X, orders, mask), rows=int(mask.sum()), share=float(mask.mean()),
-                             loss=seg, overall=overall, ratio=seg / overall if overall > 0 else np.inf))
+            ratio = seg / overall if overall > 0 else np.inf
+            rule = _rule_text(conds, enc, X, orders, mask)
+            rows.append(dict(rule=rule, rows=int(mask.sum()), share=float(mask.mean()), loss=seg, overall=overall,
+                             ratio=ratio))
             masks.append(mask)
             return
         c, thr = enc.columns[t.feature[node]], t.threshold[node]
@@ -109,122 +128,197 @@ def weak_slices(X, y, pred, task: str, classes=None, *, max_depth: int = 3, min_
                 new[c] = {i for i in cur if (i <= thr) == (side == "le")}
             else:
                 lo, hi = new.get(c, (None, None))
-                new[c] = (lo, thr if hi is None else min(hi, thr)) if side == "le" else (thr if lo is None else max(lo, thr), hi)
+                if side == "le": new[c] = (lo, thr if hi is None else min(hi, thr))
+                else: new[c] = (thr if lo is None else max(lo, thr), hi)
             walk(child, new)
     walk(0, {})
     out = pd.DataFrame(rows, columns=["rule", "rows", "share", "loss", "overall", "ratio"])
     order = out.ratio.sort_values(ascending=False, kind="stable").index
     keep = [i for i in order if out.ratio[i] >= min_ratio]
     out = out.loc[keep].reset_index(drop=True)
-    out.attrs.update(masks=[masks[i] for i in keep], skipped=skipped, loss="log_loss" if task != "regression" and loss == "auto"
-                     else "squared_error" if loss == "auto" else loss, task=task)
+    if loss != "auto": loss_name = loss
+    elif task == "regression": loss_name = "squared_error"
+    else: loss_name = "log_loss"
+    out.attrs.update(masks=[masks[i] for i in keep], skipped=skipped, loss=loss_name, task=task)
     return out
 
 # %% ../../nbs/22_evaluate.ipynb #bf95664c
 _HEADLINE = {"binary": "roc_auc", "multiclass": "accuracy", "regression": "rmse"}
-_PRETTY = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "log_loss": "log-loss", "brier": "Brier score", "accuracy": "accuracy",
-           "balanced_accuracy": "balanced accuracy", "f1": "F1", "f1_macro": "macro F1", "mcc": "MCC", "rmse": "RMSE",
-           "mae": "MAE", "r2": "R²", "mape": "MAPE"}
+_PRETTY = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "log_loss": "log-loss", "brier": "Brier score",
+           "accuracy": "accuracy", "balanced_accuracy": "balanced accuracy", "f1": "F1", "f1_macro": "macro F1",
+           "mcc": "MCC", "rmse": "RMSE", "mae": "MAE", "r2": "R²", "mape": "MAPE"}
 
 def _num(v, digits=3) -> str:
+    "A figure for a sentence: 'n/a' when missing, whole and with separators from 100 on, else `digits` digits."
     if v is None or not np.isfinite(v): return "n/a"
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.{digits}g}"
 
 @dataclass
 class Evaluation:
-    "What `evaluate` found: metrics with intervals, predictions, decision threshold and cost, conformal coverage, weak slices."
-    task: str
-    target: str
-    metrics: pd.DataFrame
+    "What `evaluate` found: metrics with intervals, predictions, decision threshold and cost, coverage, weak slices."
+    task: str                           # 'binary', 'multiclass' or 'regression'
+    target: str                         # the target column's name
+    metrics: pd.DataFrame               # `metrics_table` on these rows
     y: np.ndarray                       # encoded: class codes or floats
     pred: np.ndarray                    # contract shape
-    classes: list|None = None
-    main_metric: str = ""
-    threshold: ThresholdResult|None = None
+    classes: list|None = None           # the model's classes, in order
+    main_metric: str = ""               # the metric of the headline
+    threshold: ThresholdResult|None = None     # binary: the decision threshold, as chosen
     decision: dict|None = None          # the threshold's figures on these rows
-    conformal: dict|None = None
-    slices: pd.DataFrame|None = None
-    notes: list = field(default_factory=list)
+    conformal: dict|None = None         # the conformal intervals or sets, and their coverage on these rows
+    slices: pd.DataFrame|None = None    # `weak_slices` on these rows
+    notes: list = field(default_factory=list)  # sentences on what was left out, or is optimistic
 
-    def metric(self, name: str) -> float:
+    def metric(self,
+               name: str, # a metric of the table, e.g. 'roc_auc'
+              ) -> float:
         "The value of one metric on these rows."
         m = self.metrics.set_index("metric")
         if name not in m.index: raise ConfigError(f"No metric {name!r} in this evaluation.{suggest(name, m.index)}")
         return float(m.value[name])
 
-    def summary(self) -> str:
-        "A few plain sentences: the main metric with its interval, the decision and its cost, uncertainty, the weakest segment."
-        m = self.metrics.set_index("metric")
-        n = len(self.y)
-        name = self.main_metric
-        ci = int(round(self.metrics.attrs.get("ci", 0.95) * 100))
-        def val(k): return f"{_PRETTY.get(k, k)} {_num(m.value[k])}" + (
-            f" ({ci}% interval {_num(m.low[k])} to {_num(m.high[k])})" if np.isfinite(m.low[k]) else "")
-        s = [f"On {n:,} rows the model did not train on, its {val(name).replace(' ', ' is ', 1) if name != 'balanced_accuracy' else val(name)}."]
-        if self.task == "binary" and name != "roc_auc":
-            s[-1] = s[-1][:-1] + f"; ROC-AUC {_num(m.value['roc_auc'])}."
-        if self.task == "binary": s.append("ROC-AUC is the chance that a random positive case is ranked above a random "
-                                           "negative one: 0.5 is guessing, 1 is perfect.")
-        elif self.task == "multiclass" and name != "accuracy": s.append(f"It picks the right class for {m.value['accuracy']:.0%} of rows.")
-        elif self.task == "regression" and "r2" in m.index:
-            s.append(f"It explains {max(m.value['r2'], 0):.0%} of the variation in {self.target} (R² {_num(m.value['r2'])}); "
-                     f"a typical error is {_num(m.value['mae'])} (mean absolute error).")
-        if self.decision is not None:
-            d, pos = self.decision, (self.classes[1] if self.classes is not None else "1")
-            if "cost_per_1000_at_threshold" in d:
-                c, c5 = d["cost_per_1000_at_threshold"], d["cost_per_1000_at_half"]
-                word = lambda v: f"earns {_num(-v)}" if v < 0 else f"costs {_num(v)}"
-                s.append(f"Deciding '{pos}' when its probability is at least {d['threshold']:.2f} (chosen on {d['chosen_on']}) "
-                         f"{word(c)} per 1,000 cases here, against {word(c5).split(' ', 1)[1]} at the default 0.5 "
-                         f"({'a saving' if c < c5 else 'an extra cost'} of {_num(abs(c5 - c))} per 1,000).")
-            else:
-                k = [x for x in d if x.endswith("_at_threshold")][0]
-                mname = k[:-len("_at_threshold")]
-                s.append(f"Deciding '{pos}' when its probability is at least {d['threshold']:.2f} (chosen on {d['chosen_on']}) "
-                         f"gives {_PRETTY.get(mname, mname)} {_num(d[k])} here, against {_num(d[mname + '_at_half'])} at the default 0.5.")
-        if self.conformal is not None:
-            c = self.conformal
-            if self.task == "regression":
-                s.append(f"Intervals meant to hold the true {self.target} {c['asked']:.0%} of the time held it for "
-                         f"{c['measured']:.1%} of these rows; they are {_num(c['mean_width'])} wide on average.")
-            else:
-                s.append(f"Prediction sets meant to contain the true class {c['asked']:.0%} of the time contained it for "
-                         f"{c['measured']:.1%} of these rows, with {c['mean_size']:.2f} classes per set on average" +
-                         (f"; {c['empty']:.0%} of rows get an empty set, which flags them as less certain than usual."
-                          if c["empty"] > 0 else "."))
-        if self.slices is not None and len(self.slices):
-            w = self.slices.iloc[0]
-            s.append(f"The model is weakest where {w.rule} ({w.rows:,} rows, {w.share:.0%}): its average "
-                     f"{self.slices.attrs.get('loss', 'loss').replace('_', ' ')} there is {w.ratio:.1f} times the overall one.")
-        return " ".join(s + list(self.notes))
-
-    def plot(self, figsize=None):
+    def plot(self,
+             figsize=None, # the figure's size; None: one that fits the task's plots
+            ):
         "`plot_evaluation` of these predictions (the decision threshold marked on the confusion matrix)."
         t = self.decision["threshold"] if self.decision else 0.5
         return plot_evaluation(self.y, self.pred, self.task, self.classes, threshold=t, figsize=figsize)
 
     def __repr__(self): return f"Evaluation({self.task}, target={self.target!r}, rows={len(self.y)})\n{self.summary()}"
 
+# %% ../../nbs/22_evaluate.ipynb #3703aeba
+def _headline(ev: Evaluation) -> list:
+    "The sentences on the main metric, with its interval, and on what it means."
+    m = ev.metrics.set_index("metric")
+    name = ev.main_metric
+    ci = int(round(ev.metrics.attrs.get("ci", 0.95) * 100))
+    def val(k):
+        interval = f" ({ci}% interval {_num(m.low[k])} to {_num(m.high[k])})" if np.isfinite(m.low[k]) else ""
+        return f"{_PRETTY.get(k, k)} {_num(m.value[k])}{interval}"
+    main = val(name) if name == "balanced_accuracy" else val(name).replace(" ", " is ", 1)
+    s = [f"On {len(ev.y):,} rows the model did not train on, its {main}."]
+    if ev.task == "binary" and name != "roc_auc":
+        s[-1] = s[-1][:-1] + f"; ROC-AUC {_num(m.value['roc_auc'])}."
+    if ev.task == "binary":
+        s.append("ROC-AUC is the chance that a random positive case is ranked above a random "
+                 "negative one: 0.5 is guessing, 1 is perfect.")
+    elif ev.task == "multiclass" and name != "accuracy":
+        s.append(f"It picks the right class for {m.value['accuracy']:.0%} of rows.")
+    elif ev.task == "regression" and "r2" in m.index:
+        r2 = m.value["r2"]
+        s.append(f"It explains {max(r2, 0):.0%} of the variation in {ev.target} (R² {_num(r2)}); "
+                 f"a typical error is {_num(m.value['mae'])} (mean absolute error).")
+    return s
+
+def _decision_sentence(ev: Evaluation) -> str:
+    "The sentence on the decision threshold: what it costs (or scores) on these rows, against the default 0.5."
+    d = ev.decision
+    pos = ev.classes[1] if ev.classes is not None else "1"
+    deciding = f"Deciding '{pos}' when its probability is at least {d['threshold']:.2f} (chosen on {d['chosen_on']})"
+    if "cost_per_1000_at_threshold" in d:
+        c, c5 = d["cost_per_1000_at_threshold"], d["cost_per_1000_at_half"]
+        word = lambda v: f"earns {_num(-v)}" if v < 0 else f"costs {_num(v)}"
+        at_half = word(c5).split(" ", 1)[1]
+        change = "a saving" if c < c5 else "an extra cost"
+        return (f"{deciding} {word(c)} per 1,000 cases here, against {at_half} at the default 0.5 "
+                f"({change} of {_num(abs(c5 - c))} per 1,000).")
+    k = [x for x in d if x.endswith("_at_threshold")][0]
+    name = k[:-len("_at_threshold")]
+    return (f"{deciding} gives {_PRETTY.get(name, name)} {_num(d[k])} here, against {_num(d[name + '_at_half'])} "
+            "at the default 0.5.")
+
+def _conformal_sentence(ev: Evaluation) -> str:
+    "The sentence on the conformal intervals or sets: the coverage asked and measured, and their size."
+    c = ev.conformal
+    if ev.task == "regression":
+        return (f"Intervals meant to hold the true {ev.target} {c['asked']:.0%} of the time held it for "
+                f"{c['measured']:.1%} of these rows; they are {_num(c['mean_width'])} wide on average.")
+    ending = "."
+    if c["empty"] > 0:
+        ending = f"; {c['empty']:.0%} of rows get an empty set, which flags them as less certain than usual."
+    return (f"Prediction sets meant to contain the true class {c['asked']:.0%} of the time contained it for "
+            f"{c['measured']:.1%} of these rows, with {c['mean_size']:.2f} classes per set on average{ending}")
+
+def _slice_sentence(ev: Evaluation) -> str:
+    "The sentence on the weakest slice."
+    w = ev.slices.iloc[0]
+    loss = ev.slices.attrs.get("loss", "loss").replace("_", " ")
+    return (f"The model is weakest where {w.rule} ({w.rows:,} rows, {w.share:.0%}): its average "
+            f"{loss} there is {w.ratio:.1f} times the overall one.")
+
+@patch
+def summary(self: Evaluation) -> str:
+    "A few plain sentences: the main metric with its interval, the decision and its cost, uncertainty, the weak spot."
+    s = _headline(self)
+    if self.decision is not None: s.append(_decision_sentence(self))
+    if self.conformal is not None: s.append(_conformal_sentence(self))
+    if self.slices is not None and len(self.slices): s.append(_slice_sentence(self))
+    return " ".join(s + list(self.notes))
+
+# %% ../../nbs/22_evaluate.ipynb #85abbf76
 def _oof(model, task):
     "The model's out-of-fold predictions and encoded targets, NaN rows dropped; None when it has none."
     if getattr(model, "oof_", None) is None or getattr(model, "oof_y_", None) is None: return None
     p, y = drop_nan_rows(model.oof_, model.oof_y_)
     if task == "binary" and p.ndim == 2: p = p[:, 1]
-    return (p, y.astype(int) if task != "regression" else y.astype(float)) if len(y) else None
+    if not len(y): return None
+    return p, (y.astype(int) if task != "regression" else y.astype(float))
 
-def evaluate(model, df: pd.DataFrame, *, n_boot: int = 200, threshold: float|None = None, cost=None,
-             coverage: float|None = 0.9, metric: str = "f1", slices: bool = True, seed: int = 0) -> Evaluation:
+def _decide(y, pred, oof, threshold, metric, cost, notes) -> tuple:
+    "The decision threshold (as requested, else chosen on the OOF predictions, else on these rows) and its figures."
+    if threshold is not None:
+        res = best_threshold(y, pred, metric=metric, cost=cost)
+        res = ThresholdResult(float(threshold), res.metric, np.nan, np.nan, cost=res.cost, curve=res.curve,
+                              bayes_threshold=res.bayes_threshold)
+        chosen_on = "request"
+    elif oof is not None:
+        res = best_threshold(oof[1], oof[0], metric=metric, cost=cost)
+        chosen_on = "the training rows' out-of-fold predictions"
+    else:
+        res = best_threshold(y, pred, metric=metric, cost=cost)
+        chosen_on = "these same rows"
+        notes.append("The model carries no out-of-fold predictions, so the threshold was chosen on the evaluation rows "
+                     "themselves and its figures are optimistic.")
+    return res, dict(res.apply(y, pred), chosen_on=chosen_on)
+
+def _conformal(y, pred, oof, task, coverage, seed) -> dict:
+    "Conformal intervals (regression) or sets calibrated on the OOF predictions, with their coverage on these rows."
+    if task == "regression":
+        cr = conformal_regressor(oof[0], oof[1], coverage, normalized=True, seed=seed)
+        lo, hi = cr.interval(pred)
+        measured = float(np.mean((lo <= y) & (y <= hi)))
+        return dict(asked=coverage, measured=measured, mean_width=float(np.mean(hi - lo)), lower=lo, upper=hi, model=cr)
+    cc = conformal_classifier(oof[0], oof[1], coverage)
+    S = cc.predict_sets(pred)
+    sizes = S.sum(1)
+    return dict(asked=coverage, measured=float(S[np.arange(len(y)), y].mean()), mean_size=float(sizes.mean()),
+                empty=float((sizes == 0).mean()), sets=S, model=cc)
+
+def evaluate(model, # a fitted AutoML, or the path of a saved bundle
+             df: pd.DataFrame, # the rows to evaluate on, holding the target column
+             *,
+             n_boot: int = 200, # bootstrap resamples for the metrics' intervals (0: no intervals)
+             threshold: float|None = None, # binary: the decision threshold; None: chosen on the OOF predictions
+             cost=None, # binary: a cost matrix or dict (see `cost_matrix`) the threshold minimises
+             coverage: float|None = 0.9, # the coverage the conformal intervals or sets promise; None: none made
+             metric: str = "f1", # binary: the metric the threshold maximises when no cost is given
+             slices: bool = True, # look for the weak slices
+             seed: int = 0, # seed of the bootstrap, the conformal folds and the slices' tree
+            ) -> Evaluation:
     "Evaluate a fitted AutoML (or a bundle path) on `df`, which must hold the target column."
     if isinstance(model, (str, Path)):
         from mlengineer.automl import AutoML
         model = AutoML.load(model)
     if not hasattr(model, "model_") or not hasattr(model, "schema_"):
-        raise NotFittedError("evaluate needs a fitted AutoML (or the path of a saved bundle); fit or load the model first.")
-    if not isinstance(df, pd.DataFrame): raise ConfigError(f"df must be a DataFrame holding the target column (got {type(df).__name__}).")
+        raise NotFittedError("evaluate needs a fitted AutoML (or the path of a saved bundle); fit or load the model "
+                             "first.")
+    if not isinstance(df, pd.DataFrame):
+        raise ConfigError(f"df must be a DataFrame holding the target column (got {type(df).__name__}).")
     task, target = model.task_, model.schema_.target
     if target not in df.columns:
-        raise ColumnNotFoundError(f"The target column '{target}' is not in the table to evaluate on.{suggest(target, df.columns)} "
-                                  "Evaluation needs the true values: give rows that hold it.")
+        raise ColumnNotFoundError(f"The target column '{target}' is not in the table to evaluate on."
+                                  f"{suggest(target, df.columns)} Evaluation needs the true values: "
+                                  "give rows that hold it.")
     notes = []
     miss = df[target].isna()
     if miss.any():
@@ -233,43 +327,22 @@ def evaluate(model, df: pd.DataFrame, *, n_boot: int = 200, threshold: float|Non
     if len(df) == 0: raise EmptyTableError(f"No rows with a value of '{target}' to evaluate on.")
     classes = list(model.classes_) if task != "regression" else None
     y = encode_target(df[target], task, classes)
-    pred = (model.predict(df) if task == "regression" else
-            model.predict_proba(df)[:, 1] if task == "binary" else model.predict_proba(df))
+    if task == "regression": pred = model.predict(df)
+    elif task == "binary": pred = model.predict_proba(df)[:, 1]
+    else: pred = model.predict_proba(df)
     t_use = 0.5 if threshold is None else float(threshold)
     table = metrics_table(y, pred, task, classes, threshold=t_use, n_boot=n_boot, seed=seed)
     main = model.metric_ if model.metric_ in table.metric.tolist() else _HEADLINE[task]
     if task == "multiclass" and main == "log_loss": main = "accuracy"          # the readable one for the headline
     oof = _oof(model, task)
     thr_res = decision = None
-    if task == "binary":
-        if threshold is not None:
-            thr_res = best_threshold(y, pred, metric=metric, cost=cost)
-            thr_res = ThresholdResult(float(threshold), thr_res.metric, np.nan, np.nan, cost=thr_res.cost, curve=thr_res.curve,
-                                      bayes_threshold=thr_res.bayes_threshold)
-            chosen_on = "request"
-        elif oof is not None:
-            thr_res, chosen_on = best_threshold(oof[1], oof[0], metric=metric, cost=cost), "the training rows' out-of-fold predictions"
-        else:
-            thr_res, chosen_on = best_threshold(y, pred, metric=metric, cost=cost), "these same rows"
-            notes.append("The model carries no out-of-fold predictions, so the threshold was chosen on the evaluation rows "
-                         "themselves and its figures are optimistic.")
-        decision = dict(thr_res.apply(y, pred), chosen_on=chosen_on)
+    if task == "binary": thr_res, decision = _decide(y, pred, oof, threshold, metric, cost, notes)
     conf = None
-    if coverage is not None and oof is not None:
-        if task == "regression":
-            cr = conformal_regressor(oof[0], oof[1], coverage, normalized=True, seed=seed)
-            lo, hi = cr.interval(pred)
-            conf = dict(asked=coverage, measured=float(np.mean((lo <= y) & (y <= hi))), mean_width=float(np.mean(hi - lo)),
-                        lower=lo, upper=hi, model=cr)
-        else:
-            cc = conformal_classifier(oof[0], oof[1], coverage)
-            S = cc.predict_sets(pred)
-            conf = dict(asked=coverage, measured=float(S[np.arange(len(y)), y].mean()), mean_size=float(S.sum(1).mean()),
-                        empty=float((S.sum(1) == 0).mean()), sets=S, model=cc)
+    if coverage is not None and oof is not None: conf = _conformal(y, pred, oof, task, coverage, seed)
     elif coverage is not None:
         notes.append("No conformal intervals: the model carries no out-of-fold predictions to calibrate them on.")
     ws = None
     if slices:
         X = df[[c for c in model.schema_.features if c in df.columns]]
-        ws = weak_slices(X, y, pred, task, min_rows=max(20, math.ceil(0.03 * len(df))), seed=seed) if X.shape[1] else None
+        if X.shape[1]: ws = weak_slices(X, y, pred, task, min_rows=max(20, math.ceil(0.03 * len(df))), seed=seed)
     return Evaluation(task, target, table, y, pred, classes, main, thr_res, decision, conf, ws, notes)

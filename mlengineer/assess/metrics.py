@@ -21,21 +21,32 @@ __all__ = ['encode_target', 'encode_inputs', 'metrics_table', 'as_proba', 'row_l
 _TASKS = ("binary", "multiclass", "regression")
 
 def _check_task(task):
+    "A ConfigError, with a suggestion, unless `task` is one of the three tasks."
     if task not in _TASKS:
-        raise ConfigError(f"task must be one of {', '.join(map(repr, _TASKS))} (got {task!r}).{suggest(str(task), _TASKS)}")
+        tasks = ", ".join(map(repr, _TASKS))
+        raise ConfigError(f"task must be one of {tasks} (got {task!r}).{suggest(str(task), _TASKS)}")
 
-def encode_target(y, task: str, classes=None) -> np.ndarray:
+def _first(mask) -> int:
+    "The position of the first True of a boolean array."
+    return int(np.flatnonzero(np.asarray(mask))[0])
+
+def encode_target(y, # the target: labels, class codes or numbers
+                  task: str, # 'binary', 'multiclass' or 'regression'
+                  classes=None, # the model's classes, in order; labels are mapped through them
+                 ) -> np.ndarray:
     "Target as floats (regression) or class codes 0..k-1; labels are mapped through `classes`."
     _check_task(task)
-    y = pd.Series(np.asarray(y).ravel() if not isinstance(y, pd.Series) else y.to_numpy())
+    values = y.to_numpy() if isinstance(y, pd.Series) else np.asarray(y).ravel()
+    y = pd.Series(values)
     if y.isna().any():
         raise TargetError(f"The target has {int(y.isna().sum())} missing value(s) (first at position "
-                          f"{int(np.flatnonzero(y.isna().to_numpy())[0])}); drop those rows before evaluating.")
+                          f"{_first(y.isna())}); drop those rows before evaluating.")
     if task == "regression":
         v = pd.to_numeric(y, errors="coerce")
         if v.isna().any():
             bad = y[v.isna()].iloc[0]
-            raise TargetError(f"A regression target must be numeric; {bad!r} (position {int(np.flatnonzero(v.isna().to_numpy())[0])}) is not a number.")
+            raise TargetError(f"A regression target must be numeric; {bad!r} (position {_first(v.isna())}) "
+                              "is not a number.")
         return v.to_numpy(float)
     if classes is not None:
         classes = list(np.asarray(classes).tolist())
@@ -45,39 +56,54 @@ def encode_target(y, task: str, classes=None) -> np.ndarray:
         if not numeric_classes and pd.api.types.is_integer_dtype(y) and y.between(0, len(classes) - 1).all():
             return y.to_numpy(int)                 # already codes
         bad = y[codes < 0].iloc[0]
-        raise InputSchemaError(f"Label {bad!r} (position {int(np.flatnonzero(codes < 0)[0])}) is not one of the classes "
-                               f"the model knows: {classes}.{suggest(str(bad), classes)} Fix the labels or use the model "
-                               "trained on them.")
-    if not (pd.api.types.is_integer_dtype(y) or pd.api.types.is_bool_dtype(y)) or not y.astype(int).between(0, 10_000).all():
-        raise ConfigError(f"Without `classes`, y must hold class codes 0..k-1 (got values like {y.iloc[0]!r}); pass classes=model.classes_.")
+        raise InputSchemaError(f"Label {bad!r} (position {_first(codes < 0)}) is not one of the classes "
+                               f"the model knows: {classes}.{suggest(str(bad), classes)} Fix the labels or use the "
+                               "model trained on them.")
+    is_codes = pd.api.types.is_integer_dtype(y) or pd.api.types.is_bool_dtype(y)
+    if not is_codes or not y.astype(int).between(0, 10_000).all():
+        raise ConfigError(f"Without `classes`, y must hold class codes 0..k-1 (got values like {y.iloc[0]!r}); "
+                          "pass classes=model.classes_.")
     return y.to_numpy(int)
 
 def _check_pred(pred, n, task, k=None) -> np.ndarray:
     "Predictions in the contract's shape for `n` rows: binary (n,), multiclass (n, k), regression (n,)."
     p = np.asarray(pred, dtype=float)
     if task == "binary" and p.ndim == 2 and p.shape[1] == 2: p = p[:, 1]      # predict_proba output
-    want = f"(n, {k or 'k'}) class probabilities" if task == "multiclass" else "(n,) " + ("probabilities of class 1" if task == "binary" else "values")
-    if (task == "multiclass" and p.ndim != 2) or (task != "multiclass" and p.ndim != 1) or len(p) != n \
-            or (task == "multiclass" and k is not None and p.shape[1] != k):
-        raise ConfigError(f"Predictions for a {task} task must have shape {want} with one row per target value ({n}); got shape {p.shape}.")
-    if np.isnan(p).any(): raise ConfigError(f"Predictions hold {int(np.isnan(p).any(axis=-1).sum() if p.ndim == 2 else np.isnan(p).sum())} NaN row(s); drop them (with their targets) first.")
+    if task == "multiclass": want = f"(n, {k or 'k'}) class probabilities"
+    elif task == "binary": want = "(n,) probabilities of class 1"
+    else: want = "(n,) values"
+    ndim_ok = p.ndim == 2 if task == "multiclass" else p.ndim == 1
+    if not ndim_ok or len(p) != n or (task == "multiclass" and k is not None and p.shape[1] != k):
+        raise ConfigError(f"Predictions for a {task} task must have shape {want} with one row per target value "
+                          f"({n}); got shape {p.shape}.")
+    if np.isnan(p).any():
+        n_nan = int(np.isnan(p).any(axis=-1).sum() if p.ndim == 2 else np.isnan(p).sum())
+        raise ConfigError(f"Predictions hold {n_nan} NaN row(s); drop them (with their targets) first.")
     if task != "regression" and ((p < -1e-9).any() or (p > 1 + 1e-9).any()):
         raise ConfigError("Classification predictions must be probabilities in [0, 1]; got values outside that range.")
     return p
 
-def encode_inputs(y, pred, task, classes=None):
+def encode_inputs(y, # the target: labels, class codes or numbers
+                  pred, # the predictions, in the contract's shape
+                  task: str, # 'binary', 'multiclass' or 'regression'
+                  classes=None, # the model's classes, in order
+                 ) -> tuple:
     "The target as codes (or floats) and the predictions checked against the contract's shape."
     _check_task(task)
     yc = encode_target(y, task, classes)
-    k = len(classes) if classes is not None else (None if task != "multiclass" else np.asarray(pred).shape[-1])
+    if classes is not None: k = len(classes)
+    elif task == "multiclass": k = np.asarray(pred).shape[-1]
+    else: k = None
     p = _check_pred(pred, len(yc), task, k)
     kk = 2 if task == "binary" else k
     if kk is not None and len(yc) and yc.max() >= kk:
-        raise ConfigError(f"Class code {int(yc.max())} in y, but the predictions cover only {kk} classes (codes 0..{kk - 1}).")
+        raise ConfigError(f"Class code {int(yc.max())} in y, but the predictions cover only {kk} classes "
+                          f"(codes 0..{kk - 1}).")
     return yc, p
 
 # %% ../../nbs/20_metrics.ipynb #8cf8745c
 def _binary_metrics(threshold):
+    "Metric name -> (function of codes and P(class 1), whether higher or lower is better); labels cut at `threshold`."
     lab = lambda p: (p >= threshold).astype(int)
     return {
         "roc_auc": (lambda y, p: skm.roc_auc_score(y, p), "higher"),
@@ -90,16 +116,19 @@ def _binary_metrics(threshold):
         "mcc": (lambda y, p: skm.matthews_corrcoef(y, lab(p)), "higher")}
 
 def _multiclass_metrics(k):
+    "Metric name -> (function of codes and (n, k) probabilities, whether higher or lower is better)."
     labels = np.arange(k)
+    macro_f1 = lambda y, p: skm.f1_score(y, p.argmax(1), average="macro", labels=labels, zero_division=0.0)
     return {
         "roc_auc": (lambda y, p: skm.roc_auc_score(y, p, multi_class="ovr", labels=labels), "higher"),
         "log_loss": (lambda y, p: skm.log_loss(y, p, labels=labels), "lower"),
         "accuracy": (lambda y, p: skm.accuracy_score(y, p.argmax(1)), "higher"),
         "balanced_accuracy": (lambda y, p: skm.balanced_accuracy_score(y, p.argmax(1)), "higher"),
-        "f1_macro": (lambda y, p: skm.f1_score(y, p.argmax(1), average="macro", labels=labels, zero_division=0.0), "higher"),
+        "f1_macro": (macro_f1, "higher"),
         "mcc": (lambda y, p: skm.matthews_corrcoef(y, p.argmax(1)), "higher")}
 
 def _regression_metrics(y):
+    "The regression metrics, and the ones left out with the reason (MAPE when a target is 0 or nearly so)."
     out = {"rmse": (lambda y, p: skm.root_mean_squared_error(y, p), "lower"),
            "mae": (lambda y, p: skm.mean_absolute_error(y, p), "lower"),
            "r2": (lambda y, p: skm.r2_score(y, p), "higher")}
@@ -107,25 +136,36 @@ def _regression_metrics(y):
     near0 = a <= 1e-6 * max(a.max(), 1e-300)
     omitted = {}
     if near0.any():
-        omitted["mape"] = (f"{int(near0.sum())} target value(s) are 0 or nearly 0 (|y| <= {1e-6 * a.max():.3g}), where a "
+        limit = 1e-6 * a.max()
+        omitted["mape"] = (f"{int(near0.sum())} target value(s) are 0 or nearly 0 (|y| <= {limit:.3g}), where a "
                            "percentage error is undefined or explodes; read MAE instead.")
     else:
         out["mape"] = (lambda y, p: skm.mean_absolute_percentage_error(y, p), "lower")
     return out, omitted
 
 def _safe(fn, y, p):
+    "`fn(y, p)` as a float, NaN where scikit-learn refuses the sample."
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return float(fn(y, p))
     except ValueError: return np.nan          # e.g. a resample with one class only
 
-def metrics_table(y, pred, task: str, classes=None, *, threshold: float = 0.5, n_boot: int = 200,
-                  ci: float = 0.95, seed: int = 0) -> pd.DataFrame:
-    "scikit-learn metrics of `pred` against `y` with percentile-bootstrap intervals: columns metric, value, low, high, better."
+def metrics_table(y, # the target: labels (with `classes`), class codes or numbers
+                  pred, # the predictions, in the contract's shape
+                  task: str, # 'binary', 'multiclass' or 'regression'
+                  classes=None, # the model's classes, in order
+                  *,
+                  threshold: float = 0.5, # binary: the cut on P(class 1) for the label metrics
+                  n_boot: int = 200, # bootstrap resamples of the rows (0: no intervals)
+                  ci: float = 0.95, # the intervals' coverage
+                  seed: int = 0, # seed of the resampling
+                 ) -> pd.DataFrame:
+    "scikit-learn metrics with percentile-bootstrap intervals: columns metric, value, low, high, better."
     y, p = encode_inputs(y, pred, task, classes)
     if not 0 < ci < 1: raise ConfigError(f"ci must be between 0 and 1 (got {ci}).")
-    if not 0 <= threshold <= 1 and task == "binary": raise ConfigError(f"threshold must be in [0, 1] (got {threshold}).")
+    if not 0 <= threshold <= 1 and task == "binary":
+        raise ConfigError(f"threshold must be in [0, 1] (got {threshold}).")
     omitted = {}
     if task == "binary": fns = _binary_metrics(threshold)
     elif task == "multiclass": fns = _multiclass_metrics(p.shape[1])
@@ -145,13 +185,19 @@ def metrics_table(y, pred, task: str, classes=None, *, threshold: float = 0.5, n
     return out
 
 # %% ../../nbs/20_metrics.ipynb #b47037a9
-def as_proba(p):
-    "(n, k) class probabilities from binary (n,) probabilities of class 1; (n, k) ones unchanged."
+def as_proba(p, # binary (n,) probabilities of class 1, or (n, k) class probabilities
+            ) -> np.ndarray:
+    "(n, k) class probabilities: binary (n,) ones become (n, 2); (n, k) ones are returned unchanged."
     p = np.asarray(p, float)
     return np.c_[1 - p, p] if p.ndim == 1 else p
 
-def row_loss(y, pred, task: str, classes=None, loss: str = "auto") -> np.ndarray:
-    "Each row's loss: log-loss of the true class (classification) or squared error (regression); `loss` may be 'error' or 'absolute'."
+def row_loss(y, # the target: labels (with `classes`), class codes or numbers
+             pred, # the predictions, in the contract's shape
+             task: str, # 'binary', 'multiclass' or 'regression'
+             classes=None, # the model's classes, in order
+             loss: str = "auto", # 'log_loss' or 'error' (classification), 'squared' or 'absolute' (regression)
+            ) -> np.ndarray:
+    "Each row's loss: log-loss of the true class (classification) or squared error (regression) by default."
     y, p = encode_inputs(y, pred, task, classes)
     if task == "regression":
         if loss in ("auto", "squared"): return (y - p) ** 2
@@ -162,9 +208,10 @@ def row_loss(y, pred, task: str, classes=None, loss: str = "auto") -> np.ndarray
     if loss == "error": return (P.argmax(1) != y).astype(float)
     raise ConfigError(f"loss for classification must be 'log_loss' or 'error' (got {loss!r}).")
 
-
 # %% ../../nbs/20_metrics.ipynb #06a3de9e
-def figure_axes(ax, figsize=(5, 4)):
+def figure_axes(ax=None, # the axes to draw on; None: a new figure's
+                figsize=(5, 4), # the size of a new figure, in inches
+               ) -> tuple:
     "The figure and axes to draw on: those of `ax` when given, else a new `Figure`'s."
     if ax is not None: return ax.figure, ax
     from matplotlib.figure import Figure
@@ -173,7 +220,12 @@ def figure_axes(ax, figsize=(5, 4)):
 
 def _names(classes, k): return [str(c) for c in (classes if classes is not None else range(k))]
 
-def plot_roc(y, pred, task: str = "binary", classes=None, ax=None):
+def plot_roc(y, # the target: labels (with `classes`) or class codes
+             pred, # binary (n,) probabilities of class 1, or multiclass (n, k) probabilities
+             task: str = "binary", # 'binary' or 'multiclass'
+             classes=None, # the model's classes, in order
+             ax=None, # the axes to draw on; None: a new figure
+            ):
     "ROC curve (binary) or one-vs-rest curves per class (multiclass)."
     y, p = encode_inputs(y, pred, task, classes)
     fig, ax = figure_axes(ax)
@@ -184,11 +236,18 @@ def plot_roc(y, pred, task: str = "binary", classes=None, ax=None):
         for j, name in enumerate(_names(classes, p.shape[1])):
             skm.RocCurveDisplay.from_predictions(y == j, p[:, j], ax=ax, name=name, plot_chance_level=j == 0)
         ax.set(xlabel="false positive rate (one class against the rest)", ylabel="true positive rate")
-    else: raise ConfigError("An ROC curve is for classification; use plot_pred_actual or plot_residuals for regression.")
-    ax.set_title("ROC curve" + (f" (positive: {_names(classes, 2)[1]})" if task == "binary" else ""))
+    else:
+        raise ConfigError("An ROC curve is for classification; use plot_pred_actual or plot_residuals for regression.")
+    positive = f" (positive: {_names(classes, 2)[1]})" if task == "binary" else ""
+    ax.set_title(f"ROC curve{positive}")
     return fig
 
-def plot_pr(y, pred, task: str = "binary", classes=None, ax=None):
+def plot_pr(y, # the target: labels (with `classes`) or class codes
+            pred, # binary (n,) probabilities of class 1, or multiclass (n, k) probabilities
+            task: str = "binary", # 'binary' or 'multiclass'
+            classes=None, # the model's classes, in order
+            ax=None, # the axes to draw on; None: a new figure
+           ):
     "Precision-recall curve of class 1 (binary) or one per class (multiclass), with the chance level."
     y, p = encode_inputs(y, pred, task, classes)
     fig, ax = figure_axes(ax)
@@ -198,38 +257,58 @@ def plot_pr(y, pred, task: str = "binary", classes=None, ax=None):
         for j, name in enumerate(_names(classes, p.shape[1])):
             skm.PrecisionRecallDisplay.from_predictions(y == j, p[:, j], ax=ax, name=name)
     else: raise ConfigError("A precision-recall curve is for classification.")
-    ax.set(xlabel="recall", ylabel="precision",
-           title="Precision-recall curve" + (f" (positive: {_names(classes, 2)[1]})" if task == "binary" else ""))
+    positive = f" (positive: {_names(classes, 2)[1]})" if task == "binary" else ""
+    ax.set(xlabel="recall", ylabel="precision", title=f"Precision-recall curve{positive}")
     return fig
 
-def plot_calibration(y, pred, task: str = "binary", classes=None, n_bins: int = 10, strategy: str = "quantile", ax=None):
-    "Reliability curve: mean predicted probability against the observed frequency, per bin (one curve per class if multiclass)."
+def plot_calibration(y, # the target: labels (with `classes`) or class codes
+                     pred, # binary (n,) probabilities of class 1, or multiclass (n, k) probabilities
+                     task: str = "binary", # 'binary' or 'multiclass'
+                     classes=None, # the model's classes, in order
+                     n_bins: int = 10, # the number of bins
+                     strategy: str = "quantile", # 'quantile' (bins of equal counts) or 'uniform' (of equal widths)
+                     ax=None, # the axes to draw on; None: a new figure
+                    ):
+    "Reliability curve: mean predicted probability against the observed frequency, per bin (per class if multiclass)."
     from sklearn.calibration import CalibrationDisplay
     y, p = encode_inputs(y, pred, task, classes)
     fig, ax = figure_axes(ax)
-    if task == "binary": CalibrationDisplay.from_predictions(y, p, n_bins=n_bins, strategy=strategy, ax=ax, name="model")
+    bins = dict(n_bins=n_bins, strategy=strategy, ax=ax)
+    if task == "binary": CalibrationDisplay.from_predictions(y, p, **bins, name="model")
     elif task == "multiclass":
         for j, name in enumerate(_names(classes, p.shape[1])):
-            CalibrationDisplay.from_predictions(y == j, p[:, j], n_bins=n_bins, strategy=strategy, ax=ax, name=name, ref_line=j == 0)
+            CalibrationDisplay.from_predictions(y == j, p[:, j], **bins, name=name, ref_line=j == 0)
     else: raise ConfigError("A calibration curve is for classification.")
-    ax.set(xlabel="mean predicted probability", ylabel="observed frequency",
-           title="Calibration" + (f" (P({_names(classes, 2)[1]}))" if task == "binary" else ", one class against the rest"))
+    which = f" (P({_names(classes, 2)[1]}))" if task == "binary" else ", one class against the rest"
+    ax.set(xlabel="mean predicted probability", ylabel="observed frequency", title=f"Calibration{which}")
     return fig
 
-def plot_confusion(y, pred, task: str = "binary", classes=None, threshold: float = 0.5, normalize=None, ax=None):
-    "Confusion matrix of the decisions (binary at `threshold`, multiclass the most probable class); `normalize='true'` for rates."
+def plot_confusion(y, # the target: labels (with `classes`) or class codes
+                   pred, # binary (n,) probabilities of class 1, or multiclass (n, k) probabilities
+                   task: str = "binary", # 'binary' or 'multiclass'
+                   classes=None, # the model's classes, in order
+                   threshold: float = 0.5, # binary: decide class 1 when its probability is at least this
+                   normalize=None, # None (counts), or 'true', 'pred', 'all' (rates, as in scikit-learn)
+                   ax=None, # the axes to draw on; None: a new figure
+                  ):
+    "Confusion matrix of the decisions (binary at `threshold`, multiclass the most probable class)."
     y, p = encode_inputs(y, pred, task, classes)
     if task == "regression": raise ConfigError("A confusion matrix is for classification.")
     lab = (p >= threshold).astype(int) if task == "binary" else p.argmax(1)
     k = 2 if task == "binary" else p.shape[1]
     fig, ax = figure_axes(ax)
+    fmt = ".2f" if normalize else "d"
     skm.ConfusionMatrixDisplay.from_predictions(y, lab, labels=np.arange(k), display_labels=_names(classes, k), ax=ax,
-                                                normalize=normalize, colorbar=False, values_format=".2f" if normalize else "d")
-    ax.set_title("Confusion matrix" + (f" (threshold {threshold:g})" if task == "binary" else ""))
+                                                normalize=normalize, colorbar=False, values_format=fmt)
+    at = f" (threshold {threshold:g})" if task == "binary" else ""
+    ax.set_title(f"Confusion matrix{at}")
     return fig
 
-def gain_curve(y, p, classes=None) -> pd.DataFrame:
-    "Cumulative gain and lift: for the top `share` of cases by predicted probability, the share of all positives they hold."
+def gain_curve(y, # the binary target: labels (with `classes`) or codes
+               p, # (n,) probabilities of class 1
+               classes=None, # the model's classes, in order
+              ) -> pd.DataFrame:
+    "Cumulative gain and lift: the share of all positives among the top `share` of cases by predicted probability."
     y, p = encode_inputs(y, p, "binary", classes)
     order = np.argsort(-p, kind="stable")
     hits = np.cumsum(y[order])
@@ -237,17 +316,23 @@ def gain_curve(y, p, classes=None) -> pd.DataFrame:
     gain = hits / max(hits[-1], 1)
     return pd.DataFrame(dict(share=np.r_[0, share], gain=np.r_[0, gain], lift=np.r_[np.nan, gain / share]))
 
-def plot_gain(y, pred, kind: str = "gain", classes=None, ax=None):
-    "Cumulative gain (`kind='gain'`) or lift (`kind='lift'`) curve of a binary model, with the random baseline."
+def plot_gain(y, # the binary target: labels (with `classes`) or codes
+              pred, # (n,) probabilities of class 1
+              kind: str = "gain", # 'gain' (share of positives found) or 'lift' (that share over the share of cases)
+              classes=None, # the model's classes, in order
+              ax=None, # the axes to draw on; None: a new figure
+             ):
+    "Cumulative gain or lift curve of a binary model, with the random baseline."
     if kind not in ("gain", "lift"): raise ConfigError(f"kind must be 'gain' or 'lift' (got {kind!r}).")
     g = gain_curve(y, pred, classes)
     fig, ax = figure_axes(ax)
     ax.plot(g.share, g[kind], label="model")
-    base = g.share if kind == "gain" else np.ones(len(g))
+    is_gain = kind == "gain"
+    base = g.share if is_gain else np.ones(len(g))
     ax.plot(g.share, base, "k--", label="random")
-    ax.set(xlabel="share of cases, highest predicted first", ylabel="share of positives found" if kind == "gain" else "lift",
-           title="Cumulative gain" if kind == "gain" else "Lift")
-    ax.legend(loc="lower right" if kind == "gain" else "upper right")
+    ax.set(xlabel="share of cases, highest predicted first", ylabel="share of positives found" if is_gain else "lift",
+           title="Cumulative gain" if is_gain else "Lift")
+    ax.legend(loc="lower right" if is_gain else "upper right")
     return fig
 
 def _prediction_error(y, pred, kind: str, title: str, ax=None, subsample: int = 2000):
@@ -258,34 +343,54 @@ def _prediction_error(y, pred, kind: str, title: str, ax=None, subsample: int = 
     ax.set_title(title)
     return fig
 
-def plot_residuals(y, pred, ax=None, subsample: int = 2000):
+def plot_residuals(y, # the regression target
+                   pred, # the predicted values
+                   ax=None, # the axes to draw on; None: a new figure
+                   subsample: int = 2000, # at most this many points are drawn
+                  ):
     "Residuals (actual - predicted) against the prediction, for regression."
     return _prediction_error(y, pred, "residual_vs_predicted", "Residuals vs predicted", ax, subsample)
 
-def plot_pred_actual(y, pred, ax=None, subsample: int = 2000):
+def plot_pred_actual(y, # the regression target
+                     pred, # the predicted values
+                     ax=None, # the axes to draw on; None: a new figure
+                     subsample: int = 2000, # at most this many points are drawn
+                    ):
     "Actual against predicted values, with the diagonal, for regression."
     return _prediction_error(y, pred, "actual_vs_predicted", "Actual vs predicted", ax, subsample)
 
 # %% ../../nbs/20_metrics.ipynb #be0ed535
-def plot_evaluation(y, pred, task: str, classes=None, threshold: float = 0.5, figsize=None):
+def plot_evaluation(y, # the target: labels (with `classes`), class codes or numbers
+                    pred, # the predictions, in the contract's shape
+                    task: str, # 'binary', 'multiclass' or 'regression'
+                    classes=None, # the model's classes, in order
+                    threshold: float = 0.5, # binary: the threshold of the confusion matrix
+                    figsize=None, # the figure's size; None: one that fits the task's plots
+                   ):
     "One figure with the evaluation plots that fit `task`."
     from matplotlib.figure import Figure
     encode_inputs(y, pred, task, classes)
     if task == "binary":
         fig = Figure(figsize=figsize or (15, 8.5), layout="constrained")
         ax = fig.subplots(2, 3).ravel()
-        plot_roc(y, pred, task, classes, ax=ax[0]); plot_pr(y, pred, task, classes, ax=ax[1])
-        plot_calibration(y, pred, task, classes, ax=ax[2]); plot_confusion(y, pred, task, classes, threshold, ax=ax[3])
-        plot_gain(y, pred, classes=classes, ax=ax[4]); plot_gain(y, pred, "lift", classes, ax=ax[5])
+        plot_roc(y, pred, task, classes, ax=ax[0])
+        plot_pr(y, pred, task, classes, ax=ax[1])
+        plot_calibration(y, pred, task, classes, ax=ax[2])
+        plot_confusion(y, pred, task, classes, threshold, ax=ax[3])
+        plot_gain(y, pred, classes=classes, ax=ax[4])
+        plot_gain(y, pred, "lift", classes, ax=ax[5])
     elif task == "multiclass":
         fig = Figure(figsize=figsize or (15, 4.5), layout="constrained")
         ax = fig.subplots(1, 3)
-        plot_roc(y, pred, task, classes, ax=ax[0]); plot_calibration(y, pred, task, classes, n_bins=5, ax=ax[1])
+        plot_roc(y, pred, task, classes, ax=ax[0])
+        plot_calibration(y, pred, task, classes, n_bins=5, ax=ax[1])
         plot_confusion(y, pred, task, classes, ax=ax[2])
     else:
         fig = Figure(figsize=figsize or (15, 4.5), layout="constrained")
         ax = fig.subplots(1, 3)
-        plot_pred_actual(y, pred, ax=ax[0]); plot_residuals(y, pred, ax=ax[1])
+        plot_pred_actual(y, pred, ax=ax[0])
+        plot_residuals(y, pred, ax=ax[1])
         yv, p = encode_inputs(y, pred, task)
-        ax[2].hist(yv - p, bins=50); ax[2].set(title="Residuals", xlabel="actual - predicted", ylabel="rows")
+        ax[2].hist(yv - p, bins=50)
+        ax[2].set(title="Residuals", xlabel="actual - predicted", ylabel="rows")
     return fig
