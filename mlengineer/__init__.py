@@ -2,8 +2,8 @@
 
 The names below are the public API (`from mlengineer import AutoML, load_table, compile_fast`); each is imported on
 first use, so `import mlengineer` stays cheap. The stages live in subpackages: `engine` (features, models, search,
-ensemble), `assess` (metrics, decisions, evaluate, explain, fairness), `deploy` (registry, fastpath, predlog,
-serving) and `monitor` (drift, performance, verdict, retrain); `nbs/index.ipynb` has the map."""
+ensemble), `assess` (metrics, decisions, evaluate, explain, explain_plots, fairness), `deploy` (registry, fastpath,
+predlog, serving) and `monitor` (drift, performance, verdict, retrain); `nbs/index.ipynb` has the map."""
 __version__ = "0.0.1"
 
 import importlib

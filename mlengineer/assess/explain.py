@@ -1,4 +1,4 @@
-"""Why a model predicts what it does: exact TreeSHAP from LightGBM, permutation importance for any model, partial dependence and ICE curves, and one prediction taken apart.
+"""Why a model predicts what it does: exact TreeSHAP, permutation importance, partial dependence and ICE.
 
 Docs: https://mlengineer.github.io/mlengineer/explain.html.md"""
 
@@ -21,8 +21,7 @@ from ..engine.models import GBMModel, predict_pred
 from ..engine.search import get_metric
 
 # %% auto #0
-__all__ = ['Explanation', 'tree_shap', 'permutation_importance', 'PartialDependence', 'partial_dependence', 'explain_row',
-           'plot_importance', 'plot_beeswarm', 'plot_partial_dependence', 'plot_waterfall']
+__all__ = ['Explanation', 'tree_shap', 'permutation_importance', 'PartialDependence', 'partial_dependence', 'explain_row']
 
 # %% ../../nbs/23_explain.ipynb #bdfb6921
 @dataclass
@@ -31,7 +30,7 @@ class _Member:
     weight: float
     models: list                   # fitted pipelines
     name: str
-    per_class: bool = False        # True: one regressor per class margin (a DistilledModel); False: average the models
+    per_class: bool = False        # one regressor per class margin (a DistilledModel), not an average of models
 
     @property
     def is_lightgbm(self) -> bool: return bool(self.models) and all(_lgb_of(m) is not None for m in self.models)
@@ -63,7 +62,8 @@ class _Target:
         return [f"P({c})" for c in self.classes]
 
 def _not_fitted(what: str) -> NotFittedError:
-    return NotFittedError(f"This {what} is not fitted yet: fit it (or load a bundle with AutoML.load) before explaining it.")
+    return NotFittedError(f"This {what} is not fitted yet: fit it (or load a bundle with AutoML.load) before "
+                          "explaining it.")
 
 def _frame_of(X, features, what="model") -> pd.DataFrame:
     "Rows as a DataFrame with `features` (a dict is one row; a Series is one row)."
@@ -97,7 +97,8 @@ def _resolve(model, task: str|None = None) -> _Target:
         sch, em = model.schema_, model.model_
         members = [_member(m, w) for m, w in zip(em.members, em.weights)]
         prep = lambda X: check_input(_frame_of(X, sch.features, "AutoML") if isinstance(X, pd.Series) else X, sch)
-        return _Target(model.task_, em.k, None if model.task_ == "regression" else model.classes_.tolist(), list(sch.features),
+        classes = None if model.task_ == "regression" else model.classes_.tolist()
+        return _Target(model.task_, em.k, classes, list(sch.features),
                        members, em.predict_pred, prep, model.metric_, sch.target)
     if isinstance(model, EnsembleModel):
         members = [_member(m, w) for m, w in zip(model.members, model.weights)]
@@ -114,7 +115,9 @@ def _resolve(model, task: str|None = None) -> _Target:
                           "or scikit-learn Pipeline (from models.make_pipeline).")
     first = next((m.models[0] for m in members if m.models), None)
     features = [str(c) for c in getattr(first, "feature_names_in_", [])]
-    if not features: raise ConfigError("The model's pipelines were not fitted on a DataFrame, so the original column names are unknown.")
+    if not features:
+        raise ConfigError("The model's pipelines were not fitted on a DataFrame, so the original column names "
+                          "are unknown.")
     classes = None if task == "regression" else list(range(k or 2))
     return _Target(task, k, classes, features, members, pred, lambda X: _frame_of(X, features))
 
@@ -161,8 +164,8 @@ def _lgb_of(pipe):
     return None
 
 def _pipeline_shap(pipe, X: pd.DataFrame, features: list, task: str, k: int|None):
-    """Exact TreeSHAP of one LightGBM pipeline on prepared rows `X`, summed into `features`:
-    (values (n, p) or (n, p, k), base values (n,) or (n, k)); values + base = the booster's raw score."""
+    "Exact TreeSHAP of one LightGBM pipeline on prepared rows `X`, summed into `features`: (values, base values)."
+    # values (n, p) or (n, p, k), base values (n,) or (n, k); values + base = the booster's raw score
     lgbm, rounds = _lgb_of(pipe)
     prep = _prep_of(pipe)
     Xt = prep.transform(X) if prep is not None else X
@@ -175,26 +178,28 @@ def _pipeline_shap(pipe, X: pd.DataFrame, features: list, task: str, k: int|None
     m = C.shape[1] // (q + 1)
     C = C.reshape(n, m, q + 1)
     if m != k:
-        raise ConfigError(f"A fold model saw {m} of the {k} classes, so its margins cannot be lined up with the others.")
+        raise ConfigError(f"A fold model saw {m} of the {k} classes, so its margins cannot be lined up with the "
+                          "others.")
     return np.einsum("nmq,qp->npm", C[:, :, :q], A), C[:, :, q]
 
 def _raw_score(pipe, X):
     "The raw score (log-odds, class margins, value) of one LightGBM pipeline, from LightGBM itself."
     lgbm, rounds = _lgb_of(pipe)
     prep = _prep_of(pipe)
-    return lgbm.booster_.predict(prep.transform(X) if prep is not None else X, raw_score=True, num_iteration=rounds, num_threads=1)
+    Xt = prep.transform(X) if prep is not None else X
+    return lgbm.booster_.predict(Xt, raw_score=True, num_iteration=rounds, num_threads=1)
 
 # %% ../../nbs/23_explain.ipynb #f6ce0b62
 _OUTPUT = {"binary": "log-odds", "multiclass": "class margin", "regression": "value"}
 
 @dataclass
 class Explanation:
-    "Shapley values over the original columns; `values.sum(1) + base_values` is the raw score (log-odds, class margins or value)."
+    "Shapley values over the original columns; `values.sum(1) + base_values` is the raw score."
     values: np.ndarray              # (n, p), or (n, p, k) for multiclass
     base_values: np.ndarray         # (n,), or (n, k)
     data: pd.DataFrame              # the explained rows, original columns
-    task: str
-    classes: list|None = None
+    task: str                       # 'binary', 'multiclass' or 'regression'
+    classes: list|None = None       # the model's classes, in order (None for regression)
     members: list = field(default_factory=list)   # the members explained
     coverage: float = 1.0           # their share of the ensemble weight
 
@@ -208,7 +213,9 @@ class Explanation:
         "What the values add up to, with the base value: (n,) or (n, k)."
         return self.values.sum(axis=1) + self.base_values
 
-    def class_index(self, class_=None) -> int|None:
+    def class_index(self,
+                    class_=None, # a class label; None: the predicted (multiclass) or positive (binary) class
+                   ) -> int|None:
         "The position of `class_` (a label, or None for the predicted/positive class) among the classes."
         if self.task == "regression" or class_ is None: return None
         labels = [str(c) for c in self.classes]
@@ -216,9 +223,10 @@ class Explanation:
         if str(class_) in labels: return labels.index(str(class_))
         raise ConfigError(f"Unknown class {class_!r}.{suggest(str(class_), labels)} Classes: {labels}.")
 
-    def frame(self, class_=None) -> pd.DataFrame:
-        """The values of one output as a DataFrame (rows x columns): for binary, the log-odds of the positive class
-        (or of the other class, negated, if `class_` names it); for multiclass, the margin of `class_` (required)."""
+    def frame(self,
+              class_=None, # binary: the other class negates the values; multiclass: the class (required)
+             ) -> pd.DataFrame:
+        "The values of one output as a DataFrame (rows x columns): log-odds (binary) or the margin of `class_`."
         j = self.class_index(class_)
         if self.task == "multiclass":
             if j is None: raise ConfigError(f"Multiclass: name the class to explain, e.g. class_={self.classes[0]!r}.")
@@ -242,9 +250,12 @@ class Explanation:
                 f"output={self.output!r}, members={self.members}{cover})")
 
 # %% ../../nbs/23_explain.ipynb #ad954600
-def tree_shap(model, X, *, task: str|None = None) -> Explanation:
-    """Exact TreeSHAP (LightGBM `pred_contrib`) of the LightGBM members of `model` on the rows `X`, over the original
-    columns: the weighted average of the fold models' values, in raw-score space (log-odds, class margins, value)."""
+def tree_shap(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
+              X, # the rows to explain: a DataFrame of the original columns (a dict or Series is one row)
+              *,
+              task: str|None = None, # a Pipeline's task, when its estimator does not say it
+             ) -> Explanation:
+    "Exact TreeSHAP (LightGBM `pred_contrib`) of the LightGBM members of `model` on `X`, over the original columns."
     t = _resolve(model, task)
     X = t.prepare(X)
     live = [m for m in t.members if m.weight > 0]
@@ -252,10 +263,12 @@ def tree_shap(model, X, *, task: str|None = None) -> Explanation:
     other = [m.name for m in live if not m.is_lightgbm]
     if not tree:
         raise ConfigError(f"tree_shap explains LightGBM models, and this model has none (members: {other}). "
-                          "Use permutation_importance(model, X, y) or partial_dependence(model, X, column), which work for any model.")
+                          "Use permutation_importance(model, X, y) or partial_dependence(model, X, column), which "
+                          "work for any model.")
     total, covered = sum(m.weight for m in live), sum(m.weight for m in tree)
     if other:
-        warnings.warn(f"tree_shap explains only the LightGBM member(s) {[m.name for m in tree]}, {covered / total:.0%} of the "
+        explained = [m.name for m in tree]
+        warnings.warn(f"tree_shap explains only the LightGBM member(s) {explained}, {covered / total:.0%} of the "
                       f"ensemble weight; {other} are not tree models and are left out, so the values add up to the "
                       "LightGBM members' average raw score, not to the ensemble's prediction. permutation_importance "
                       "covers every member.", UserWarning, stacklevel=2)
@@ -300,7 +313,8 @@ def _encode_y(t: _Target, y) -> np.ndarray:
     y = pd.Series(np.asarray(y, dtype=object) if not isinstance(y, pd.Series) else y.to_numpy(dtype=object))
     if t.task == "regression":
         v = pd.to_numeric(y, errors="coerce").to_numpy(dtype=float)
-        if np.isnan(v).any(): raise TargetError(f"y has {int(np.isnan(v).sum())} value(s) that are not numbers; drop those rows first.")
+        if np.isnan(v).any():
+            raise TargetError(f"y has {int(np.isnan(v).sum())} value(s) that are not numbers; drop those rows first.")
         return v
     labels = list(t.classes)
     codes = pd.Categorical(y.to_numpy(), categories=labels).codes
@@ -308,7 +322,8 @@ def _encode_y(t: _Target, y) -> np.ndarray:
         codes = pd.Categorical(y.astype(str).to_numpy(), categories=[str(c) for c in labels]).codes
     if (codes < 0).any():
         bad = y[codes < 0].iloc[0]
-        raise InputSchemaError(f"Label {bad!r} (row {int(np.flatnonzero(codes < 0)[0])}) is not one of the classes the model "
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise InputSchemaError(f"Label {bad!r} (row {row}) is not one of the classes the model "
                                f"knows: {labels}.")
     return codes.astype(int)
 
@@ -319,17 +334,18 @@ def _x_and_y(t: _Target, X, y):
         if name is None: raise ConfigError("Give y: the true target values (or the name of the target column of X).")
         if not isinstance(X, pd.DataFrame) or name not in X.columns:
             cols = list(X.columns) if isinstance(X, pd.DataFrame) else []
-            raise ColumnNotFoundError(f"Target column {name!r} is not in X.{suggest(str(name), cols)} Pass y= explicitly, or "
-                                      "a table that holds the target.")
+            raise ColumnNotFoundError(f"Target column {name!r} is not in X.{suggest(str(name), cols)} "
+                                      "Pass y= explicitly, or a table that holds the target.")
         keep = X[name].notna().to_numpy()
         return X[keep], X[name][keep]
-    if len(y) != len(X): raise ConfigError(f"y has {len(y)} values but X has {len(X)} rows: give one target value per row.")
+    if len(y) != len(X):
+        raise ConfigError(f"y has {len(y)} values but X has {len(X)} rows: give one target value per row.")
     return X, y
 
 # %% ../../nbs/23_explain.ipynb #7e0cc59e
 def _permutations(n: int, n_repeats: int, seed: int) -> list:
-    """The row orders scikit-learn's permutation_importance uses for every column with `random_state=seed`: one seed
-    drawn from `seed`, then `n_repeats` successive in-place shuffles, each applied to the already shuffled column."""
+    "The row orders scikit-learn's permutation_importance uses for every column with `random_state=seed`."
+    # one seed drawn from `seed`, then `n_repeats` successive in-place shuffles, each of the already shuffled column
     seed = np.random.RandomState(seed).randint(np.iinfo(np.int32).max + 1)
     rs, idx, order, out = np.random.RandomState(seed), np.arange(n), np.arange(n), []
     for _ in range(n_repeats):
@@ -352,22 +368,31 @@ def _shuffled_scores(t: _Target, X: pd.DataFrame, y_enc, m, n_repeats: int, seed
         for b, (j, r) in enumerate(chunk): scores[j, r] = m.score(y_enc, pred[b * n:(b + 1) * n])
     return scores
 
-def permutation_importance(model, X, y=None, *, metric: str|None = None, n_repeats: int = 5, seed: int = 0,
-                           task: str|None = None) -> pd.DataFrame:
-    """How much the model's metric worsens when each original column is shuffled (mean and std over `n_repeats`),
-    largest first; works for any model. `y`: the true values, the name of the target column of `X`, or None
-    (the AutoML's target column in `X`)."""
+def permutation_importance(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
+                           X, # the rows to shuffle: a DataFrame of the original columns
+                           y=None, # the true values, the name of X's target column, or None: the AutoML's target
+                           *,
+                           metric: str|None = None, # the metric that worsens; None: the model's own
+                           n_repeats: int = 5, # shuffles per column
+                           seed: int = 0, # seed of the shuffles
+                           task: str|None = None, # a Pipeline's task, when its estimator does not say it
+                          ) -> pd.DataFrame:
+    "How much the model's metric worsens when each original column is shuffled, largest first; for any model."
     t = _resolve(model, task)
     X, y = _x_and_y(t, X, y)
-    if not isinstance(n_repeats, int) or n_repeats < 1: raise ConfigError(f"n_repeats must be an integer >= 1; got {n_repeats!r}.")
+    if not isinstance(n_repeats, int) or n_repeats < 1:
+        raise ConfigError(f"n_repeats must be an integer >= 1; got {n_repeats!r}.")
     m = get_metric(metric or t.metric, t.task)
     Xf, y_enc = t.prepare(X), _encode_y(t, y)
-    if len(Xf) < 2: raise ConfigError(f"permutation_importance needs at least 2 rows to shuffle; got {len(Xf)}.")
+    if len(Xf) < 2:
+        raise ConfigError(f"permutation_importance needs at least 2 rows to shuffle; got {len(Xf)}.")
     baseline = m.score(y_enc, t.predict(Xf))
     drops = baseline - _shuffled_scores(t, Xf, y_enc, m, n_repeats, seed)
-    out = pd.DataFrame({"importance": drops.mean(axis=1), "std": drops.std(axis=1)}, index=pd.Index(t.features, name="feature"))
+    index = pd.Index(t.features, name="feature")
+    out = pd.DataFrame({"importance": drops.mean(axis=1), "std": drops.std(axis=1)}, index=index)
     out = out.sort_values("importance", ascending=False, kind="stable")
-    out.attrs.update(metric=m.name, baseline=m.display(baseline), n_rows=len(Xf), n_repeats=n_repeats, higher_is_better=m.sign > 0)
+    out.attrs.update(metric=m.name, baseline=m.display(baseline), n_rows=len(Xf), n_repeats=n_repeats,
+                     higher_is_better=m.sign > 0)
     return out
 
 # %% ../../nbs/23_explain.ipynb #46e288c4
@@ -376,7 +401,7 @@ _KINDS = ("average", "individual", "both")
 @dataclass
 class PartialDependence:
     "Partial dependence of the model's outputs on one column: `average` (grid x outputs) and ICE curves `individual`."
-    column: str
+    column: str                    # the original column varied
     grid: np.ndarray               # the values the column was set to
     scale: str                     # 'numeric', 'datetime' or 'categorical'
     outputs: list                  # e.g. ['P(yes)'], ['P(Adelie)', ...] or ['price']
@@ -388,8 +413,9 @@ class PartialDependence:
     def categorical(self) -> bool: return self.scale == "categorical"
 
     def __repr__(self):
-        return (f"PartialDependence({self.column!r}, {len(self.grid)} {'categories' if self.categorical else 'grid points'}, "
-                f"outputs={self.outputs}, ICE rows={0 if self.individual is None else self.individual.shape[1]})")
+        what = "categories" if self.categorical else "grid points"
+        n_ice = 0 if self.individual is None else self.individual.shape[1]
+        return f"PartialDependence({self.column!r}, {len(self.grid)} {what}, outputs={self.outputs}, ICE rows={n_ice})"
 
 def _scale(model, column: str, s: pd.Series) -> str:
     "How to vary a column: 'numeric', 'datetime' or 'categorical' (from the AutoML schema's role, else the dtype)."
@@ -409,7 +435,9 @@ def _date_grid(s: pd.Series, size: int) -> np.ndarray:
     if len(secs) == 0: return np.asarray([], dtype=object)
     lo, hi = np.quantile(secs, [0.05, 0.95])
     ts = pd.to_datetime(np.unique(np.round(np.linspace(lo, hi, size))), unit="s", utc=True)
-    if is_dt: return np.asarray(list(ts.tz_convert(s.dt.tz) if s.dt.tz is not None else ts.tz_localize(None)), dtype=object)
+    if is_dt:
+        local = ts.tz_convert(s.dt.tz) if s.dt.tz is not None else ts.tz_localize(None)
+        return np.asarray(list(local), dtype=object)
     return np.asarray(ts.strftime("%Y-%m-%dT%H:%M:%SZ"), dtype=object)
 
 def _grid(s: pd.Series, scale: str, size: int) -> np.ndarray:
@@ -430,26 +458,38 @@ def _check_column(t: _Target, column) -> str:
                                   f"Features: {', '.join(t.features[:12])}{' ...' if len(t.features) > 12 else ''}.")
     return column
 
-def partial_dependence(model, X, column: str, *, kind: str = "average", grid: int = 20, sample: int|None = 500,
-                       seed: int = 0, task: str|None = None) -> PartialDependence:
-    "Partial dependence (`kind='average'`), ICE curves (`'individual'`) or both of the model's prediction on one original column."
+def partial_dependence(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
+                       X, # rows whose `column` is varied: a DataFrame of the original columns
+                       column: str, # the original column to vary
+                       *,
+                       kind: str = "average", # 'average' (PDP), 'individual' (ICE curves) or 'both'
+                       grid: int = 20, # at most this many values of the column
+                       sample: int|None = 500, # at most this many rows of X (None: all)
+                       seed: int = 0, # seed of that sample
+                       task: str|None = None, # a Pipeline's task, when its estimator does not say it
+                      ) -> PartialDependence:
+    "Partial dependence (PDP), ICE curves or both of the model's prediction on one original column."
     from sklearn.inspection import partial_dependence as sk_partial_dependence
     t = _resolve(model, task)
     column = _check_column(t, column)
-    if kind not in _KINDS: raise ConfigError(f"kind must be one of {_KINDS}; got {kind!r}.{suggest(str(kind), _KINDS)}")
-    if not isinstance(grid, int) or grid < 2: raise ConfigError(f"grid must be an integer >= 2; got {grid!r}.")
+    if kind not in _KINDS:
+        raise ConfigError(f"kind must be one of {_KINDS}; got {kind!r}.{suggest(str(kind), _KINDS)}")
+    if not isinstance(grid, int) or grid < 2:
+        raise ConfigError(f"grid must be an integer >= 2; got {grid!r}.")
     Xf = t.prepare(X)
     if sample is not None and len(Xf) > sample: Xf = Xf.sample(sample, random_state=seed)
     scale = _scale(model, column, Xf[column])
     values = _grid(Xf[column], scale, grid)
-    if len(values) == 0: raise DataError(f"Column {column!r} has no usable values in X (all missing): there is nothing to vary.")
+    if len(values) == 0:
+        raise DataError(f"Column {column!r} has no usable values in X (all missing): there is nothing to vary.")
     if scale == "numeric" and not pd.api.types.is_float_dtype(Xf[column]):       # scikit-learn refuses integer columns
         Xf = Xf.assign(**{column: Xf[column].astype(float)})
     # a date grid is given as values, like categories: scikit-learn only checks numeric columns' dtype
     r = sk_partial_dependence(_view(t), Xf, [column], categorical_features=None if scale == "numeric" else [column],
                               custom_values={column: values}, method="brute", kind="both")
     avg = r["average"]
-    average = None if kind == "individual" else pd.DataFrame(avg.T, index=pd.Index(values, name=column), columns=t.outputs)
+    index = pd.Index(values, name=column)
+    average = None if kind == "individual" else pd.DataFrame(avg.T, index=index, columns=t.outputs)
     return PartialDependence(column, values, scale, t.outputs, average, None if kind == "average" else r["individual"],
                              Xf[column].reset_index(drop=True))
 
@@ -458,7 +498,8 @@ def _one_row(row) -> pd.DataFrame:
     if isinstance(row, dict): return pd.DataFrame([row])
     if isinstance(row, pd.Series): return row.to_frame().T.infer_objects()
     if isinstance(row, pd.DataFrame):
-        if len(row) != 1: raise ConfigError(f"explain_row explains one row; got {len(row)}. Pass df.iloc[[i]] or df.iloc[i].")
+        if len(row) != 1:
+            raise ConfigError(f"explain_row explains one row; got {len(row)}. Pass df.iloc[[i]] or df.iloc[i].")
         return row
     raise ConfigError(f"row must be a dict, a Series or a one-row DataFrame; got {type(row).__name__}.")
 
@@ -467,9 +508,14 @@ def _label(v) -> str:
     if isinstance(v, (float, np.floating)): return f"{v:.4g}"
     return str(v)
 
-def explain_row(model, row, *, top: int|None = 10, class_=None, task: str|None = None) -> pd.DataFrame:
-    """One prediction as contributions of the row's values (TreeSHAP, original columns): a base-value line, then the
-    columns by |contribution|; `contribution` adds up to the raw score. Binary adds the running `probability`."""
+def explain_row(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
+                row, # one row: a dict, a Series or a one-row DataFrame of the original columns
+                *,
+                top: int|None = 10, # list this many columns, the rest summed in one line (None: all)
+                class_=None, # the class to explain; None: the positive (binary) or predicted (multiclass) one
+                task: str|None = None, # a Pipeline's task, when its estimator does not say it
+               ) -> pd.DataFrame:
+    "One prediction as the TreeSHAP contributions of the row's values, from the base value to the raw score."
     t = _resolve(model, task)
     r = _one_row(row)
     with warnings.catch_warnings(record=True) as caught:
@@ -498,137 +544,3 @@ def explain_row(model, row, *, top: int|None = 10, class_=None, task: str|None =
     out.attrs.update(base_value=base, raw_score=base + float(v.sum()), prediction=prediction, output=e.output,
                      class_=cls, coverage=e.coverage, members=e.members)
     return out
-
-# %% ../../nbs/23_explain.ipynb #8f9f93e6
-def _axes(ax, size):
-    import matplotlib.pyplot as plt
-    if ax is not None: return ax.figure, ax
-    return plt.subplots(figsize=size)
-
-def plot_importance(obj, *, top: int = 15, ax=None, title: str|None = None):
-    "Bar chart of global importance: mean |SHAP| of an `Explanation`, or a `permutation_importance` table (with std bars)."
-    if isinstance(obj, Explanation):
-        imp = obj.importance().head(top)[::-1]
-        fig, ax = _axes(ax, (7, 0.35 * len(imp) + 1.2))
-        parts = [c for c in imp.columns if c != "mean_abs"] or ["mean_abs"]
-        left = np.zeros(len(imp))
-        for c in parts:
-            ax.barh(imp.index, imp[c].to_numpy(), left=left, label=c if len(parts) > 1 else None)
-            left += imp[c].to_numpy()
-        if len(parts) > 1: ax.legend(title="class", fontsize=8)
-        ax.set_xlabel(f"mean |SHAP value| ({obj.output})")
-        title = title or "TreeSHAP importance"
-    elif isinstance(obj, pd.DataFrame) and {"importance", "std"} <= set(obj.columns):
-        imp = obj.head(top)[::-1]
-        fig, ax = _axes(ax, (7, 0.35 * len(imp) + 1.2))
-        ax.barh(imp.index.astype(str), imp["importance"].to_numpy(), xerr=imp["std"].to_numpy(), color="#4c72b0", capsize=2)
-        metric = obj.attrs.get("metric", "metric")
-        ax.set_xlabel(f"drop in {metric} when the column is shuffled")
-        title = title or "Permutation importance"
-    else:
-        raise ConfigError("plot_importance takes an Explanation (from tree_shap) or a table from permutation_importance.")
-    ax.set_title(title)
-    fig.tight_layout()
-    return fig
-
-def _colour_values(s: pd.Series) -> np.ndarray|None:
-    "A column's values as ranks in [0, 1] for colouring (None for categories)."
-    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s): return None
-    return s.rank(pct=True).to_numpy(dtype=float, na_value=np.nan)
-
-def plot_beeswarm(e: Explanation, *, top: int = 10, class_=None, max_rows: int = 1000, seed: int = 0, ax=None):
-    "Every row's SHAP value for the `top` columns, jittered, coloured by the column's value (a beeswarm-like dot plot)."
-    import matplotlib.pyplot as plt
-    if e.task == "multiclass" and class_ is None: class_ = e.classes[0]
-    F, data = e.frame(class_), e.data
-    rng = np.random.default_rng(seed)
-    if len(F) > max_rows:
-        pos = np.sort(rng.choice(len(F), size=max_rows, replace=False))
-        F, data = F.iloc[pos], data.iloc[pos]
-    cols = F.abs().mean().sort_values(ascending=False, kind="stable").index[:top][::-1]
-    fig, ax = _axes(ax, (7.5, 0.45 * len(cols) + 1.4))
-    cmap = plt.get_cmap("coolwarm")
-    for i, c in enumerate(cols):
-        x = F[c].to_numpy()
-        y = i + rng.uniform(-0.3, 0.3, len(x))
-        col = _colour_values(data[c])
-        colours = "0.6" if col is None else cmap(np.nan_to_num(col, nan=0.5))
-        ax.scatter(x, y, s=6, c=colours, alpha=0.7, linewidths=0)
-    ax.axvline(0, color="0.3", lw=0.8)
-    ax.set_yticks(range(len(cols)), list(cols))
-    what = "" if e.task != "multiclass" else f" of class {class_}"
-    ax.set_xlabel(f"SHAP value ({e.output}{what})")
-    sm = plt.cm.ScalarMappable(cmap=cmap); sm.set_array([])
-    cb = fig.colorbar(sm, ax=ax, ticks=[0, 1], pad=0.01); cb.ax.set_yticklabels(["low", "high"]); cb.set_label("column value")
-    ax.set_title("SHAP values per row")
-    fig.tight_layout()
-    return fig
-
-# %% ../../nbs/23_explain.ipynb #194972c8
-def _naive_dates(s: pd.Series) -> np.ndarray:
-    "Dates (timestamps or text) as timezone-naive UTC datetime64 values, for plotting."
-    from mlengineer.data import as_dates
-    d = s if pd.api.types.is_datetime64_any_dtype(s) else as_dates(s.astype(str))
-    if d.dt.tz is not None: d = d.dt.tz_convert("UTC").dt.tz_localize(None)
-    return d.dropna().to_numpy()
-
-def plot_partial_dependence(p: PartialDependence, *, output: str|None = None, ice: int = 50, seed: int = 0, ax=None):
-    "PDP (thick line or bars) with ICE curves (thin lines or dots) for one column; one line per output when there are several."
-    fig, ax = _axes(ax, (6.5, 3.8))
-    outs = p.outputs if output is None else [output]
-    bad = [o for o in outs if o not in p.outputs]
-    if bad: raise ConfigError(f"Unknown output {bad[0]!r}.{suggest(str(bad[0]), p.outputs)} Outputs: {p.outputs}.")
-    x = (np.arange(len(p.grid)) if p.categorical else np.asarray(p.grid, dtype=float) if p.scale == "numeric"
-         else _naive_dates(pd.Series(list(p.grid))))
-    rng = np.random.default_rng(seed)
-    width = 0.8 / len(outs)
-    for n, o in enumerate(outs):
-        j = p.outputs.index(o)
-        if p.individual is not None and len(outs) == 1:
-            I = p.individual[j]
-            rows = rng.choice(len(I), size=min(ice, len(I)), replace=False)
-            if p.categorical:
-                for r in rows: ax.scatter(x + rng.uniform(-0.2, 0.2, len(x)), I[r], s=5, color="0.55", alpha=0.5)
-            else: ax.plot(x, I[rows].T, color="0.6", lw=0.5, alpha=0.5)
-        avg = p.average[o].to_numpy() if p.average is not None else p.individual[j].mean(axis=0)
-        if p.categorical: ax.bar(x + (n - (len(outs) - 1) / 2) * width, avg, width=width, alpha=0.75, label=o)
-        else: ax.plot(x, avg, lw=2.5, label=o)
-    if p.categorical: ax.set_xticks(x, [str(g) for g in p.grid], rotation=30 if len(x) > 6 else 0)
-    else:                                                     # a rug of the rows' values
-        v = p.values.dropna()
-        v = v.to_numpy(dtype=float) if p.scale == "numeric" else _naive_dates(v)
-        ax.plot(v, np.full(len(v), ax.get_ylim()[0]), "|", color="k", alpha=0.3, ms=8)
-        if p.scale == "datetime": fig.autofmt_xdate()
-    ax.set_xlabel(p.column)
-    ax.set_ylabel(outs[0] if len(outs) == 1 else "probability")
-    if len(outs) > 1: ax.legend(fontsize=8)
-    ax.set_title(f"Partial dependence on {p.column}" + (" (with ICE)" if p.individual is not None and len(outs) == 1 else ""))
-    fig.tight_layout()
-    return fig
-
-def plot_waterfall(table: pd.DataFrame, *, ax=None):
-    "Waterfall of an `explain_row` table: from the base value, each column's contribution, to the raw score."
-    if "contribution" not in getattr(table, "columns", []) or "base_value" not in getattr(table, "attrs", {}):
-        raise ConfigError("plot_waterfall takes the table explain_row returns.")
-    steps = table.iloc[1:]
-    fig, ax = _axes(ax, (7.5, 0.4 * len(steps) + 1.6))
-    start = table.attrs["base_value"] + np.r_[0, np.cumsum(steps["contribution"].to_numpy())[:-1]]
-    c = steps["contribution"].to_numpy()
-    y = np.arange(len(steps))[::-1]
-    ax.barh(y, c, left=start, color=np.where(c >= 0, "#d62728", "#1f77b4"))
-    for yi, s0, ci in zip(y, start, c):
-        ax.text(s0 + ci, yi, f" {ci:+.3g} ", va="center", ha="left" if ci >= 0 else "right", fontsize=8)
-    ends = np.r_[start, start + c]
-    pad = 0.2 * max(ends.max() - ends.min(), 1e-9)
-    ax.set_xlim(ends.min() - pad, ends.max() + pad)       # bars' sticky edges would defeat ax.margins
-    labels = [f"{f} = {v}" if v != "" else f for f, v in zip(steps["feature"], steps["value"])]
-    ax.set_yticks(y, labels)
-    ax.axvline(table.attrs["base_value"], color="0.4", lw=0.8, ls="--")
-    ax.axvline(table.attrs["raw_score"], color="k", lw=1)
-    a = table.attrs
-    what = f"{a['output']}" + (f" of {a['class_']}" if a.get("class_") is not None else "")
-    extra = f", P = {table['probability'].iloc[-1]:.3f}" if "probability" in table.columns else ""
-    ax.set_xlabel(what)
-    ax.set_title(f"base {a['base_value']:.3g} -> {a['raw_score']:.3g}{extra}")
-    fig.tight_layout()
-    return fig

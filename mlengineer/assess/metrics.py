@@ -220,6 +220,18 @@ def figure_axes(ax=None, # the axes to draw on; None: a new figure's
 
 def _names(classes, k): return [str(c) for c in (classes if classes is not None else range(k))]
 
+def _curves(display, y, pred, task, classes, ax, refusal: str, chance_once: bool) -> tuple:
+    "A scikit-learn curve `display` of class 1 (binary) or of each class against the rest (multiclass) on one axes."
+    y, p = encode_inputs(y, pred, task, classes)
+    fig, ax = figure_axes(ax)
+    if task == "regression": raise ConfigError(refusal)
+    if task == "binary":
+        display.from_predictions(y, p, ax=ax, name="model", plot_chance_level=True)
+        return fig, ax
+    for j, name in enumerate(_names(classes, p.shape[1])):
+        display.from_predictions(y == j, p[:, j], ax=ax, name=name, plot_chance_level=chance_once and j == 0)
+    return fig, ax
+
 def plot_roc(y, # the target: labels (with `classes`) or class codes
              pred, # binary (n,) probabilities of class 1, or multiclass (n, k) probabilities
              task: str = "binary", # 'binary' or 'multiclass'
@@ -227,44 +239,25 @@ def plot_roc(y, # the target: labels (with `classes`) or class codes
              ax=None, # the axes to draw on; None: a new figure
             ):
     "ROC curve (binary) or one-vs-rest curves per class (multiclass)."
-    y, p = encode_inputs(y, pred, task, classes)
-    fig, ax = figure_axes(ax)
-    if task == "binary":
-        skm.RocCurveDisplay.from_predictions(y, p, ax=ax, name="model", plot_chance_level=True)
-        ax.set(xlabel="false positive rate", ylabel="true positive rate")
-    elif task == "multiclass":
-        for j, name in enumerate(_names(classes, p.shape[1])):
-            skm.RocCurveDisplay.from_predictions(y == j, p[:, j], ax=ax, name=name, plot_chance_level=j == 0)
-        ax.set(xlabel="false positive rate (one class against the rest)", ylabel="true positive rate")
-    else:
-        raise ConfigError("An ROC curve is for classification; use plot_pred_actual or plot_residuals for regression.")
+    refusal = "An ROC curve is for classification; use plot_pred_actual or plot_residuals for regression."
+    fig, ax = _curves(skm.RocCurveDisplay, y, pred, task, classes, ax, refusal, chance_once=True)
+    if task == "binary": ax.set(xlabel="false positive rate", ylabel="true positive rate")
+    else: ax.set(xlabel="false positive rate (one class against the rest)", ylabel="true positive rate")
     positive = f" (positive: {_names(classes, 2)[1]})" if task == "binary" else ""
     ax.set_title(f"ROC curve{positive}")
     return fig
 
-def plot_pr(y, # the target: labels (with `classes`) or class codes
-            pred, # binary (n,) probabilities of class 1, or multiclass (n, k) probabilities
-            task: str = "binary", # 'binary' or 'multiclass'
-            classes=None, # the model's classes, in order
+def plot_pr(y, pred, task: str = "binary", classes=None, # as in `plot_roc`
             ax=None, # the axes to draw on; None: a new figure
            ):
     "Precision-recall curve of class 1 (binary) or one per class (multiclass), with the chance level."
-    y, p = encode_inputs(y, pred, task, classes)
-    fig, ax = figure_axes(ax)
-    if task == "binary":
-        skm.PrecisionRecallDisplay.from_predictions(y, p, ax=ax, name="model", plot_chance_level=True)
-    elif task == "multiclass":
-        for j, name in enumerate(_names(classes, p.shape[1])):
-            skm.PrecisionRecallDisplay.from_predictions(y == j, p[:, j], ax=ax, name=name)
-    else: raise ConfigError("A precision-recall curve is for classification.")
+    fig, ax = _curves(skm.PrecisionRecallDisplay, y, pred, task, classes, ax,
+                      "A precision-recall curve is for classification.", chance_once=False)
     positive = f" (positive: {_names(classes, 2)[1]})" if task == "binary" else ""
     ax.set(xlabel="recall", ylabel="precision", title=f"Precision-recall curve{positive}")
     return fig
 
-def plot_calibration(y, # the target: labels (with `classes`) or class codes
-                     pred, # binary (n,) probabilities of class 1, or multiclass (n, k) probabilities
-                     task: str = "binary", # 'binary' or 'multiclass'
-                     classes=None, # the model's classes, in order
+def plot_calibration(y, pred, task: str = "binary", classes=None, # as in `plot_roc`
                      n_bins: int = 10, # the number of bins
                      strategy: str = "quantile", # 'quantile' (bins of equal counts) or 'uniform' (of equal widths)
                      ax=None, # the axes to draw on; None: a new figure
@@ -351,10 +344,7 @@ def plot_residuals(y, # the regression target
     "Residuals (actual - predicted) against the prediction, for regression."
     return _prediction_error(y, pred, "residual_vs_predicted", "Residuals vs predicted", ax, subsample)
 
-def plot_pred_actual(y, # the regression target
-                     pred, # the predicted values
-                     ax=None, # the axes to draw on; None: a new figure
-                     subsample: int = 2000, # at most this many points are drawn
+def plot_pred_actual(y, pred, ax=None, subsample: int = 2000, # as in `plot_residuals`
                     ):
     "Actual against predicted values, with the diagonal, for regression."
     return _prediction_error(y, pred, "actual_vs_predicted", "Actual vs predicted", ax, subsample)
