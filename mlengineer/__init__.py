@@ -2,8 +2,8 @@
 
 The names below are the public API (`from mlengineer import AutoML, load_table, compile_fast`); each is imported on
 first use, so `import mlengineer` stays cheap. The stages live in subpackages: `engine` (features, models, search,
-ensemble), `assess` (evaluate, explain, fairness), `deploy` (registry, fastpath, predlog, serving) and `monitor`
-(drift, performance, verdict, retrain); `nbs/index.ipynb` has the map."""
+ensemble), `assess` (metrics, decisions, evaluate, explain, explain_plots, fairness), `deploy` (registry, fastpath,
+predlog, serving) and `monitor` (drift, performance, verdict, retrain); `nbs/index.ipynb` has the map."""
 __version__ = "0.0.1"
 
 import importlib
@@ -14,7 +14,7 @@ _API = {
     "cv_folds": "data", "Schema": "data",
     "save_bundle": "bundle", "load_bundle": "bundle", "bundle_info": "bundle",
     "AutoML": "automl",
-    "evaluate": "assess.evaluate", "best_threshold": "assess.evaluate", "cost_matrix": "assess.evaluate",
+    "evaluate": "assess.evaluate", "best_threshold": "assess.decisions", "cost_matrix": "assess.decisions",
     "tree_shap": "assess.explain", "permutation_importance": "assess.explain",
     "partial_dependence": "assess.explain", "explain_row": "assess.explain",
     "group_metrics": "assess.fairness", "audit_model": "assess.fairness", "mitigate_thresholds": "assess.fairness",

@@ -258,7 +258,7 @@ def _model_report(a, kind: str, params: dict) -> int:
 def cmd_evaluate(a) -> int:
     cost = _parse_cost(a.cost)
     if cost is not None:
-        from mlengineer.assess.evaluate import cost_matrix
+        from mlengineer.assess.decisions import cost_matrix
         cost_matrix(cost)                                 # a malformed matrix: its error now, not in the kernel
     if not 0 < a.coverage < 1: raise ConfigError(f"--coverage must be between 0 and 1 (got {a.coverage}).")
     return _model_report(a, "evaluate", dict(cost=cost, metric=a.metric, coverage=a.coverage, n_boot=a.n_boot))

@@ -14,7 +14,8 @@ from scipy.signal import lfilter
 from scipy.stats import rankdata
 from sklearn import metrics as skm
 from ..errors import ConfigError, DataError, ColumnNotFoundError, suggest
-from ..assess.evaluate import encode_target, fit_calibrator, row_loss
+from ..assess.metrics import encode_target, row_loss
+from ..assess.decisions import fit_calibrator
 
 # %% auto #0
 __all__ = ['realized_performance', 'expected_roc_auc', 'CBPE', 'detect_changes', 'PerformanceReport', 'performance_report']

@@ -184,7 +184,7 @@ def _boot_index(codes, n_boot: int, rng, stratified: bool):
 
 def compare(champion, challenger, df, *, n_boot: int = 1000, seed: int = 0, metric=None) -> Comparison:
     "Score both models on the labelled rows of `df` (rows the challenger was not trained on) with a paired bootstrap of the gain."
-    from mlengineer.assess.evaluate import encode_target
+    from mlengineer.assess.metrics import encode_target
     _check_pair(champion, challenger)
     if not isinstance(n_boot, numbers.Integral) or n_boot < 100:
         raise ConfigError(f"n_boot must be an integer of at least 100 (1000 is usual); got {n_boot!r}.")
@@ -290,7 +290,7 @@ def _disparity(pred, d, target, cols, task, classes, metric, threshold, min_grou
 def fairness_gate(champion, challenger, df, sensitive, *, tolerance: float = 0.02, metric: str = "auto",
                   threshold: float = 0.5, min_group: int = 30) -> Gate:
     "Pass unless, for some sensitive attribute, the challenger's disparity exceeds the champion's by more than `tolerance`."
-    from mlengineer.assess.evaluate import encode_target
+    from mlengineer.assess.metrics import encode_target
     _check_pair(champion, challenger)
     task = champion.task_
     kind = "regression" if task == "regression" else "classification"
