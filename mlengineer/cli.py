@@ -355,7 +355,7 @@ def cmd_split(a) -> int:
     return 0
 
 def cmd_predict(a) -> int:
-    from mlengineer.deploy.serve import score_file
+    from mlengineer.deploy.batch import score_file
     r = score_file(a.model, a.data, a.out, chunk_rows=a.chunk_rows, progress=not a.quiet, sep=a.sep, encoding=a.encoding)
     print(f"wrote {r['rows']:,} predictions to {r['out']} ({r['rows_per_second']:,.0f} rows/s)")
     if r["rejected"] or r["values_missing"]:
@@ -364,7 +364,7 @@ def cmd_predict(a) -> int:
     return 0
 
 def cmd_serve(a) -> int:
-    from mlengineer.deploy.serve import serve
+    from mlengineer.deploy.http import serve
     serve(a.model, host=a.host, port=a.port, registry=a.registry, alias=a.alias, max_body_bytes=a.max_body_bytes, log_path=a.log)
     return 0
 

@@ -85,7 +85,7 @@ def suggest(name: str, choices, n: int = 3) -> str:
     hits = hits[:n]
     return f" Did you mean {' or '.join(repr(h) for h in hits)}?" if hits else ""
 
-# %% ../nbs/00_errors.ipynb #03ad4f8a
+# %% ../nbs/00_errors.ipynb #a420c886
 def require_columns(have, # the columns the input has
                     needed, # the columns it must have
                     where: str = "Input", # what the input is, for the message ('Input', "'new.csv'")
