@@ -14,17 +14,19 @@ import pandas as pd
 from .errors import *
 
 # %% auto #0
-__all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'read_sample', 'sniff_encoding', 'sniff_delimiter', 'check_columns',
-           'parse_error', 'load_table', 'as_numbers', 'as_dates', 'infer_role', 'infer_task', 'ColumnSchema', 'Schema',
-           'infer_schema', 'leakage_scores', 'Finding', 'QualityReport', 'quality_report', 'AdversarialResult',
-           'adversarial_validation', 'split_holdout', 'cv_folds']
+__all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'csv_layout', 'parse_error', 'load_table', 'as_numbers', 'as_dates',
+           'infer_role', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema', 'leakage_scores', 'Finding',
+           'QualityReport', 'quality_report', 'AdversarialResult', 'adversarial_validation', 'split_holdout',
+           'cv_folds']
 
 # %% ../nbs/01_data.ipynb #d6480398
 _SAMPLE_BYTES = 1 << 16
 _DELIMS = [",", ";", "\t", "|"]
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"PK\x03\x04": "zip", b"PAR1": "parquet"}
 
-def file_kind(path: Path) -> str|None:
+def file_kind(path:Path, # the file to look at
+             ) -> str|None:
+    "What the file's first bytes say it is: 'gzip', 'bz2', 'xz', 'zip', 'parquet', or None (plain text, or unknown)."
     with open(path, "rb") as f: head = f.read(8)
     return next((kind for m, kind in _MAGIC.items() if head.startswith(m)), None)
 
@@ -32,7 +34,7 @@ def _open_raw(path: Path, compression: str|None):
     opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(compression, open)
     return opener(path, "rb")
 
-def read_sample(path: Path, compression: str|None) -> bytes:
+def _read_sample(path: Path, compression: str|None) -> bytes:
     try:
         with _open_raw(path, compression) as f: return f.read(_SAMPLE_BYTES)
     except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
@@ -40,7 +42,7 @@ def read_sample(path: Path, compression: str|None) -> bytes:
                               "Re-create or re-download it, and check it with `gzip -t`.") from None
 
 # %% ../nbs/01_data.ipynb #f971360b
-def sniff_encoding(sample: bytes) -> str:
+def _sniff_encoding(sample: bytes) -> str:
     "The encoding of a text sample: a BOM wins, then UTF-8 if it decodes, else Windows-1252 or Latin-1."
     if sample.startswith(codecs.BOM_UTF8): return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)): return "utf-16"
@@ -53,7 +55,7 @@ def sniff_encoding(sample: bytes) -> str:
         return "cp1252"
     except UnicodeDecodeError: return "latin-1"
 
-def sniff_delimiter(text: str) -> str:
+def _sniff_delimiter(text: str) -> str:
     "The delimiter among `, ; tab |` that splits the first lines into the most, most consistent fields."
     lines = text.splitlines()
     if len(lines) > 1 and not text.endswith(("\n", "\r")): lines = lines[:-1]   # last line may be cut
@@ -70,7 +72,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 # %% ../nbs/01_data.ipynb #db2c39af
-def check_columns(columns, where: str):
+def _check_columns(columns, where: str):
     "Raise `DuplicateColumnsError` naming every duplicated column of `where` and its positions."
     cols = [str(c) for c in columns]
     seen = {}
@@ -81,29 +83,47 @@ def check_columns(columns, where: str):
         raise DuplicateColumnsError(f"{where} has duplicate column names: {desc}. Rename them so every column name is unique.")
     if not cols: raise EmptyTableError(f"{where} has no columns. Check that it is a table with a header row.")
 
+# %% ../nbs/01_data.ipynb #7286f579
+def csv_layout(path, # the CSV file (plain, gzip, bz2 or xz)
+               sep:str|None=None, # the delimiter (default: sniffed)
+               encoding:str|None=None, # the encoding (default: sniffed, with fallbacks)
+              ) -> dict:
+    "How to read a CSV file: compression, encoding, encodings (to try in order), sep and header, sniffed."
+    path = Path(path)
+    kind = file_kind(path)
+    compression = kind if kind in ("gzip", "bz2", "xz") else None
+    sample = _read_sample(path, compression)
+    enc = encoding or _sniff_encoding(sample)
+    if not enc.startswith("utf-16") and b"\x00" in sample:
+        raise DataFormatError(f"'{path}' looks like a binary file, not a text table (it contains NUL bytes). "
+                              "Give a CSV (optionally gzipped) or a Parquet file.")
+    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=False).lstrip("\ufeff")
+    sep = sep or _sniff_delimiter(text)
+    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    _check_columns(header, f"'{path}'")
+    fallbacks = [e for e in ("cp1252", "latin-1") if e != enc and encoding is None]
+    return dict(compression=compression, encoding=enc, encodings=[enc] + fallbacks, sep=sep, header=header)
+
 # %% ../nbs/01_data.ipynb #762871a6
-def parse_error(path: Path, e: Exception) -> DataFormatError:
+def parse_error(path:Path, # the CSV file pandas could not parse
+                e:Exception, # pandas' ParserError
+               ) -> DataFormatError:
+    "A `DataFormatError` for a CSV pandas could not parse: the line and the field counts when pandas names them."
     msg = str(e).strip().replace("\n", " ")
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
     if m:
         exp, line, saw = m.groups()
         return DataFormatError(f"'{path}' is malformed at line {line}: expected {exp} fields, saw {saw}. "
                                "Check for an unquoted delimiter or a stray quote on that line, or pass sep= explicitly.")
-    return DataFormatError(f"'{path}' could not be parsed as CSV ({msg}). Check the delimiter and quoting, or pass sep= explicitly.")
+    return DataFormatError(f"'{path}' could not be parsed as CSV ({msg}). Check the delimiter and quoting, "
+                           "or pass sep= explicitly.")
 
-def _read_csv(path: Path, compression: str|None, sep: str|None, encoding: str|None, **read_kw) -> pd.DataFrame:
-    sample = read_sample(path, compression)
-    enc = encoding or sniff_encoding(sample)
-    if not enc.startswith("utf-16") and b"\x00" in sample:
-        raise DataFormatError(f"'{path}' looks like a binary file, not a text table (it contains NUL bytes). "
-                              "Give a CSV (optionally gzipped) or a Parquet file.")
-    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=False)
-    if enc == "utf-8-sig": text = text.lstrip("\ufeff")
-    sep = sep or sniff_delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
-    check_columns(header, f"'{path}'")
-    kw = dict(sep=sep, encoding=enc, compression=compression, low_memory=False) | read_kw
-    for attempt in [enc] + [e for e in ("cp1252", "latin-1") if e != enc and encoding is None]:
+# %% ../nbs/01_data.ipynb #64109ca3
+def _read_csv(path: Path, sep: str|None, encoding: str|None, **read_kw) -> pd.DataFrame:
+    layout = csv_layout(path, sep, encoding)
+    compression = layout["compression"]
+    kw = dict(sep=layout["sep"], encoding=layout["encoding"], compression=compression, low_memory=False) | read_kw
+    for attempt in layout["encodings"]:
         kw["encoding"] = attempt
         try:
             df = pd.read_csv(path, **kw)
@@ -115,7 +135,8 @@ def _read_csv(path: Path, compression: str|None, sep: str|None, encoding: str|No
         except (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError) as e:
             raise DataFormatError(f"'{path}' is a corrupt or truncated {compression} file ({e}). "
                                   "Re-create or re-download it, and check it with `gzip -t`.") from None
-    df.attrs["mle_read"] = dict(file=str(path), format="csv", compression=compression, encoding=kw["encoding"], sep=sep)
+    df.attrs["mle_read"] = dict(file=str(path), format="csv", compression=compression, encoding=kw["encoding"],
+                                sep=layout["sep"])
     return df
 
 # %% ../nbs/01_data.ipynb #1e1c3508
@@ -134,7 +155,7 @@ _UNSUPPORTED = {".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".jso
 def load_table(source, *, sep: str|None = None, encoding: str|None = None, **read_kw) -> pd.DataFrame:
     "Read a CSV (also gzip/bz2/xz; delimiter and encoding sniffed) or Parquet file, or pass a DataFrame through."
     if isinstance(source, pd.DataFrame):
-        check_columns(source.columns, "the DataFrame")
+        _check_columns(source.columns, "the DataFrame")
         return source
     if not isinstance(source, (str, os.PathLike)):
         raise ConfigError(f"Expected a file path or a pandas DataFrame, got {type(source).__name__}.")
@@ -156,8 +177,8 @@ def load_table(source, *, sep: str|None = None, encoding: str|None = None, **rea
         what = "a zip archive or Excel workbook" if kind == "zip" else _UNSUPPORTED[suffix]
         raise DataFormatError(f"'{path}' is {what}, which is not read directly. Export it as CSV or Parquet.")
     else:
-        df = _read_csv(path, kind, sep, encoding, **read_kw)
-    check_columns(df.columns, f"'{path}'")
+        df = _read_csv(path, sep, encoding, **read_kw)
+    _check_columns(df.columns, f"'{path}'")
     if len(df) == 0:
         raise EmptyTableError(f"'{path}' has a header ({len(df.columns)} columns) but no rows. Check the export that wrote it.")
     return df
@@ -330,7 +351,7 @@ class Schema:
 # %% ../nbs/01_data.ipynb #e745bf06
 def infer_schema(df: pd.DataFrame, target: str|None = None, task: str = "auto", roles: dict|None = None) -> Schema:
     "Infer every column's role (overridable with `roles={col: role}`) and, given a `target`, the task."
-    check_columns(df.columns, "The table")
+    _check_columns(df.columns, "The table")
     if target is not None and target not in df.columns:
         raise ColumnNotFoundError(f"Target column '{target}' is not in the table.{suggest(target, df.columns)} "
                                   f"Columns: {', '.join(map(str, list(df.columns)[:20]))}{' ...' if df.shape[1] > 20 else ''}.")

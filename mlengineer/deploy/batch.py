@@ -14,8 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..errors import *
-from ..data import (file_kind, read_sample, sniff_encoding, sniff_delimiter, check_columns, parse_error,
-                             as_numbers, as_dates)
+from ..data import file_kind, csv_layout, parse_error, as_numbers, as_dates
 
 # %% ../../nbs/33_batch.ipynb #48890ec4
 def predict_array(model, # a fitted AutoML
@@ -24,7 +23,7 @@ def predict_array(model, # a fitted AutoML
     "Class probabilities (n, k) of a classifier, or values (n,) of a regressor, for the rows `X`."
     return model.predict(X) if model.task_ == "regression" else model.predict_proba(X)
 
-# %% ../../nbs/33_batch.ipynb #dc2a5d87
+# %% ../../nbs/33_batch.ipynb #e62f1dc2
 def _output_frame(model, P: np.ndarray, ok: np.ndarray|None = None) -> pd.DataFrame:
     "`prediction` (+ `proba_<class>`) columns from probabilities or values `P`; rows where `ok` is False are empty."
     if model.task_ == "regression":
@@ -118,22 +117,6 @@ def _missing_features(have, features, where: str):
         raise InputSchemaError(f"{where} is missing {len(missing)} feature column(s) the model was trained on: "
                                f"{', '.join(repr(c) for c in missing[:10])}{' ...' if len(missing) > 10 else ''}.{hints} "
                                "Add them (empty values are allowed) and score again.")
-
-def _csv_layout(path: Path, sep: str|None, encoding: str|None) -> dict:
-    "Compression, encoding, delimiter and header of a CSV file, sniffed as `load_table` does."
-    compression = file_kind(path)
-    compression = compression if compression in ("gzip", "bz2", "xz") else None
-    sample = read_sample(path, compression)
-    enc = encoding or sniff_encoding(sample)
-    if not enc.startswith("utf-16") and b"\x00" in sample:
-        raise DataFormatError(f"'{path}' looks like a binary file, not a text table (it contains NUL bytes). "
-                              "Give a CSV (optionally gzipped) or a Parquet file.")
-    import codecs
-    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=False).lstrip("\ufeff")
-    sep = sep or sniff_delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
-    check_columns(header, f"'{path}'")
-    return dict(compression=compression, encoding=enc, sep=sep, header=header)
 
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
 
@@ -282,7 +265,7 @@ class _Progress:
 def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq") or file_kind(path) == "parquet"
 
-# %% ../../nbs/33_batch.ipynb #cba208a1
+# %% ../../nbs/33_batch.ipynb #b369da55
 def as_model(model, # a fitted AutoML, or a bundle directory (str or path)
             ):
     "The fitted AutoML `model` is, loading it if it is a bundle directory."
@@ -314,7 +297,7 @@ def _default_threads() -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(8, cpus)
 
-# %% ../../nbs/33_batch.ipynb #190a2c72
+# %% ../../nbs/33_batch.ipynb #879ec0d9
 def _unparsed(line: int, msg: str) -> str: return f"line {line} of the file could not be parsed ({msg})"
 
 def _score_chunk(model, X: pd.DataFrame, rows: int, pending: list, rejects, threads: int) -> tuple:
@@ -358,7 +341,7 @@ def _score_pass(model, chunks, writer, rejects, show, threads: int) -> tuple[int
         rows += len(pending)
     return rows, missing_values, n_chunks
 
-# %% ../../nbs/33_batch.ipynb #d25c729a
+# %% ../../nbs/33_batch.ipynb #9f8e60bc
 def score_file(model, # a fitted AutoML or a bundle directory
                data_path, # the CSV (plain, gzip, bz2 or xz) or Parquet file to score
                out_path, # the output file, .csv or .parquet
@@ -393,11 +376,10 @@ def score_file(model, # a fitted AutoML or a bundle directory
         total = meta.metadata.num_rows
         attempts = [None]
     else:
-        layout = _csv_layout(src, sep, encoding)
+        layout = csv_layout(src, sep, encoding)
         _missing_features(layout["header"], features, f"'{src}'")
         total = None
-        fallbacks = [e for e in ("cp1252", "latin-1") if e != layout["encoding"] and encoding is None]
-        attempts = [layout["encoding"]] + fallbacks
+        attempts = layout["encodings"]
     for enc in attempts:
         writer = _Writer(out, model)
         rejects = _Rejects(rejects_at)
