@@ -186,56 +186,26 @@ def _lgb_members(model) -> list[tuple[float, list]]:
             out.append((float(w), pipes))
     return out
 
-def _source(name: str, features: list) -> str:
-    "The original column a derived feature `<column>__<part>` (or the column itself) comes from."
-    if name in features: return name
-    hits = [c for c in features if name.startswith(f"{c}__")]
-    if not hits: raise ConfigError(f"Cannot tell which column the derived feature {name!r} comes from.")
-    return max(hits, key=len)
-
-def _lgb_contrib(model, X: pd.DataFrame) -> dict:
-    "TreeSHAP of one checked row over the LightGBM members (pred_contrib), summed into the original columns."
-    feats, task = [str(c) for c in model.schema_.features], model.task_
-    members = _lgb_members(model)
-    covered = sum(w for w, _ in members)
-    vals, base = 0.0, 0.0
-    for w, pipes in members:
-        for p in pipes:
-            est = p[-1]
-            Xt = p[:-1].transform(X) if hasattr(p, "steps") and len(p.steps) > 1 else X
-            C = np.asarray(est.model_.booster_.predict(Xt, pred_contrib=True, num_iteration=est.best_iteration_), float)[0]
-            names = [str(n) for n in Xt.columns]
-            q = len(names)
-            A = np.zeros((q, len(feats)))
-            A[np.arange(q), [feats.index(_source(n, feats)) for n in names]] = 1.0
-            C = C.reshape(-1, q + 1)                                  # one block per class for multiclass
-            vals = vals + (C[:, :q] @ A) * (w / covered / len(pipes))
-            base = base + C[:, q] * (w / covered / len(pipes))
-    j = int(np.argmax(model.predict_proba(X)[0])) if task == "multiclass" else 0
-    cls = model.classes_[j] if task == "multiclass" else model.classes_[1] if task == "binary" else None
-    v, b = vals[j], float(base[j])
-    return dict(contributions=dict(zip(feats, map(float, v))), base_value=b, raw_score=b + float(v.sum()),
-                output={"binary": "log-odds", "multiclass": "class margin", "regression": "value"}[task],
-                class_=None if cls is None else _plain(cls), coverage=covered / float(model.model_.weights[model.model_.weights > 0].sum()))
-
-def explain_record(model, X: pd.DataFrame) -> dict:
-    "Per-column contributions (TreeSHAP of the LightGBM members) to the prediction for the one row `X`: contributions, base_value, raw_score, output, class_, coverage."
+def explain_record(model, # a fitted AutoML with LightGBM members
+                   X:pd.DataFrame, # the one row to explain
+                  ) -> dict:
+    "Each column's TreeSHAP contribution to the prediction for the one row `X`, and what they add up to."
     from mlengineer.automl import check_input
+    from mlengineer.assess.explain import explain_row
     X = check_input(X, model.schema_)
     if len(X) != 1: raise ConfigError(f"explain_record explains one row; got {len(X)}.")
     if not _lgb_members(model):
         raise ConfigError("This model has no LightGBM members, so its predictions cannot be explained with TreeSHAP "
                           "(LightGBM's pred_contrib). Train with the lightgbm family, or use "
                           "mlengineer.assess.explain.permutation_importance offline.")
-    try: from mlengineer.assess.explain import explain_row
-    except ImportError: return _lgb_contrib(model, X)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ex = explain_row(model, X, top=None)
     body = ex[ex["feature"] != "(base value)"]
     return dict(contributions=dict(zip(map(str, body["feature"]), map(float, body["contribution"]))),
-                base_value=float(ex.attrs["base_value"]), raw_score=float(ex.attrs["raw_score"]), output=ex.attrs["output"],
-                class_=_plain(ex.attrs.get("class_")), coverage=float(ex.attrs.get("coverage", 1.0)))
+                base_value=float(ex.attrs["base_value"]), raw_score=float(ex.attrs["raw_score"]),
+                output=ex.attrs["output"], class_=_plain(ex.attrs.get("class_")),
+                coverage=float(ex.attrs.get("coverage", 1.0)))
 
 # %% ../../nbs/34_http.ipynb #3fbf6bb7
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -453,7 +423,7 @@ def _log_entries(cur: _Loaded, rid: str, records: list, res: dict) -> list[dict]
     return [dict(request_id=rid, time=now, model_name=cur.identity["name"], model_version=cur.identity["version"], inputs=r,
                  outputs=dict(prediction=p, probabilities=q)) for r, p, q in zip(records, res["predictions"], probs)]
 
-# %% ../../nbs/34_http.ipynb #643c4912
+# %% ../../nbs/34_http.ipynb #2dedd5f5
 def _check_app_args(api_key, max_body_bytes, log_hook, log_path):
     "Raise `ConfigError` for make_app arguments that cannot work."
     if not isinstance(max_body_bytes, int) or max_body_bytes < 1:
@@ -465,7 +435,7 @@ def _check_app_args(api_key, max_body_bytes, log_hook, log_path):
     if log_hook is not None and log_path is not None:
         raise ConfigError("Give log_hook= (a callable) or log_path= (a prediction log file), not both.")
 
-# %% ../../nbs/34_http.ipynb #04a8a95a
+# %% ../../nbs/34_http.ipynb #92fcd9d7
 def _prediction_log(log_path):
     "The `PredictionLog` at `log_path`, or `log_path` itself if it is an open one."
     from mlengineer.deploy.predlog import PredictionLog       # the monitoring stage's log, imported only when asked for
@@ -489,7 +459,7 @@ def _lifespan(svc, reload_interval: float, plog):
             if plog is not None: plog.close()
     return lifespan
 
-# %% ../../nbs/34_http.ipynb #782f7720
+# %% ../../nbs/34_http.ipynb #c0d99adf
 def _key_check(api_key: str|None) -> list:
     "The route dependencies that require `api_key` in the X-API-Key header: none without a key."
     if api_key is None: return []
@@ -514,7 +484,7 @@ def _add_error_handlers(app):
         detail = [{"loc": ["body"], "field": None, "msg": str(e), "type": type(e).__name__}]
         return JSONResponse({"detail": detail}, status_code=422)
 
-# %% ../../nbs/34_http.ipynb #1fc41a19
+# %% ../../nbs/34_http.ipynb #090a0cb1
 def _body_reader(max_body_bytes: int):
     "An async reader of a request's body that raises a 413 as soon as it is over `max_body_bytes`."
     def too_big(n: str) -> RequestError:
@@ -539,7 +509,7 @@ def _responses(M: dict, api_key: str|None, ok: str, *codes) -> dict:
     codes = ((401,) if api_key is not None else ()) + codes
     return {200: {"model": M[ok]}, **{c: {"model": M["ErrorResponse"], "description": _STATUS[c]} for c in codes}}
 
-# %% ../../nbs/34_http.ipynb #55976150
+# %% ../../nbs/34_http.ipynb #de5d17a5
 def _request_id(request) -> str: return getattr(request.state, "request_id", None) or uuid.uuid4().hex
 
 def _log_failed(svc, rid: str, e: Exception):
@@ -575,7 +545,7 @@ def _add_predict(app, svc, deps: list, body_of, responses, log_hook):
             except Exception as e: return _log_failed(svc, rid, e)
         return JSONResponse(out)
 
-# %% ../../nbs/34_http.ipynb #b66ebc48
+# %% ../../nbs/34_http.ipynb #18ab37bb
 def _explain_answer(cur, rid: str, rec: dict, res: dict, ex: dict) -> dict:
     "The /explain answer for record `rec`: its prediction `res` and its explanation `ex`, largest contribution first."
     contrib = sorted(ex["contributions"].items(), key=lambda kv: -abs(kv[1]))
@@ -606,7 +576,7 @@ def _add_explain(app, svc, deps: list, body_of, responses):
         rec, res, ex = await run_in_threadpool(work)
         return JSONResponse(_explain_answer(cur, _request_id(request), rec, res, ex))
 
-# %% ../../nbs/34_http.ipynb #b0771ddb
+# %% ../../nbs/34_http.ipynb #8a81b843
 def _add_probes(app, svc, deps: list, responses, M: dict):
     "Routes GET /health, /ready, /metadata and /metrics (`M`: the answer models)."
     from fastapi.responses import JSONResponse, PlainTextResponse
@@ -638,7 +608,7 @@ def _set_bodies(app, cur):
             route.openapi_extra = {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
     app.openapi_schema = None
 
-# %% ../../nbs/34_http.ipynb #59f762c9
+# %% ../../nbs/34_http.ipynb #2c8b5d87
 def make_app(model_or_path=None, # a fitted AutoML or a bundle directory (None when serving from `registry`)
              *,
              api_key:str|None=None, # require this key in the X-API-Key header (None: no key)
