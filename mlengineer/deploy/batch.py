@@ -23,7 +23,7 @@ def predict_array(model, # a fitted AutoML
     "Class probabilities (n, k) of a classifier, or values (n,) of a regressor, for the rows `X`."
     return model.predict(X) if model.task_ == "regression" else model.predict_proba(X)
 
-# %% ../../nbs/33_batch.ipynb #e62f1dc2
+# %% ../../nbs/33_batch.ipynb #ccac803c
 def _output_frame(model, P: np.ndarray, ok: np.ndarray|None = None) -> pd.DataFrame:
     "`prediction` (+ `proba_<class>`) columns from probabilities or values `P`; rows where `ok` is False are empty."
     if model.task_ == "regression":
@@ -109,15 +109,6 @@ def predict_isolated(predict, # predicts rows: `predict_array` or a service's ow
     return P, fails
 
 # %% ../../nbs/33_batch.ipynb #ccd4475e
-def _missing_features(have, features, where: str):
-    have = list(map(str, have))
-    missing = [c for c in features if c not in set(have)]
-    if missing:
-        hints = "".join(f" For {c!r}:{h}" for c in missing[:10] if (h := suggest(c, have)))
-        raise InputSchemaError(f"{where} is missing {len(missing)} feature column(s) the model was trained on: "
-                               f"{', '.join(repr(c) for c in missing[:10])}{' ...' if len(missing) > 10 else ''}.{hints} "
-                               "Add them (empty values are allowed) and score again.")
-
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
 
 def _csv_chunks(path: Path, features: list, chunk_rows: int, layout: dict):
@@ -265,7 +256,7 @@ class _Progress:
 def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq") or file_kind(path) == "parquet"
 
-# %% ../../nbs/33_batch.ipynb #b369da55
+# %% ../../nbs/33_batch.ipynb #0ba39ab1
 def as_model(model, # a fitted AutoML, or a bundle directory (str or path)
             ):
     "The fitted AutoML `model` is, loading it if it is a bundle directory."
@@ -297,7 +288,7 @@ def _default_threads() -> int:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(8, cpus)
 
-# %% ../../nbs/33_batch.ipynb #879ec0d9
+# %% ../../nbs/33_batch.ipynb #f2edf70b
 def _unparsed(line: int, msg: str) -> str: return f"line {line} of the file could not be parsed ({msg})"
 
 def _score_chunk(model, X: pd.DataFrame, rows: int, pending: list, rejects, threads: int) -> tuple:
@@ -341,7 +332,7 @@ def _score_pass(model, chunks, writer, rejects, show, threads: int) -> tuple[int
         rows += len(pending)
     return rows, missing_values, n_chunks
 
-# %% ../../nbs/33_batch.ipynb #9f8e60bc
+# %% ../../nbs/33_batch.ipynb #904f719e
 def score_file(model, # a fitted AutoML or a bundle directory
                data_path, # the CSV (plain, gzip, bz2 or xz) or Parquet file to score
                out_path, # the output file, .csv or .parquet
@@ -372,14 +363,15 @@ def score_file(model, # a fitted AutoML or a bundle directory
         try: meta = pq.ParquetFile(src)
         except Exception as e:
             raise DataFormatError(f"'{src}' is not a readable Parquet file ({type(e).__name__}: {str(e)[:200]}).") from None
-        _missing_features(meta.schema_arrow.names, features, f"'{src}'")
+        header = [str(c) for c in meta.schema_arrow.names]
         total = meta.metadata.num_rows
         attempts = [None]
     else:
         layout = csv_layout(src, sep, encoding)
-        _missing_features(layout["header"], features, f"'{src}'")
+        header = [str(c) for c in layout["header"]]
         total = None
         attempts = layout["encodings"]
+    require_columns(header, features, where=f"'{src}'", then="score again")
     for enc in attempts:
         writer = _Writer(out, model)
         rejects = _Rejects(rejects_at)
