@@ -10,7 +10,7 @@ import importlib
 
 _API = {
     "MLEngineerError": "errors",
-    "load_table": "data", "infer_schema": "data", "quality_report": "data", "split_holdout": "data",
+    "load_table": "data", "infer_schema": "data", "quality_report": "quality", "split_holdout": "data",
     "cv_folds": "data", "Schema": "data",
     "save_bundle": "bundle", "load_bundle": "bundle", "bundle_info": "bundle",
     "AutoML": "automl",

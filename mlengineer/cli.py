@@ -204,7 +204,8 @@ def _stem(path) -> str:
     return name or "data"
 
 def cmd_data(a) -> int:
-    from mlengineer.data import load_table, infer_schema, quality_report
+    from mlengineer.data import load_table, infer_schema
+    from mlengineer.quality import quality_report
     df = load_table(a.data, sep=a.sep, encoding=a.encoding)
     schema = infer_schema(df, a.target, a.task)
     q = quality_report(df, schema, leakage=not a.no_leakage, seed=a.seed)

@@ -1,4 +1,4 @@
-"""Load a table, infer what each column is and what task the target defines, say what is wrong with it, and split it honestly.
+"""Load a table, infer what each column is and what task the target defines, and split it honestly.
 
 Docs: https://mlengineer.github.io/mlengineer/data.html.md"""
 
@@ -6,8 +6,8 @@ Docs: https://mlengineer.github.io/mlengineer/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #7b50a96a
 from __future__ import annotations
-import codecs, csv, gzip, bz2, lzma, io, os, re, zlib, json, hashlib
-from dataclasses import dataclass, field, asdict
+import codecs, csv, gzip, bz2, lzma, io, os, re, zlib
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -15,9 +15,7 @@ from .errors import *
 
 # %% auto #0
 __all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'csv_layout', 'parse_error', 'load_table', 'as_numbers', 'as_dates',
-           'infer_role', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema', 'leakage_scores', 'Finding',
-           'QualityReport', 'quality_report', 'AdversarialResult', 'adversarial_validation', 'split_holdout',
-           'cv_folds']
+           'infer_role', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema', 'split_holdout', 'cv_folds']
 
 # %% ../nbs/01_data.ipynb #d6480398
 _SAMPLE_BYTES = 1 << 16
@@ -378,287 +376,9 @@ def infer_schema(df: pd.DataFrame, target: str|None = None, task: str = "auto", 
                               f"{', '.join(ignored) or 'there are no other columns'}. Add columns, or override a role with roles=.")
     return schema
 
-# %% ../nbs/01_data.ipynb #236362c1
-from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.metrics import roc_auc_score, r2_score
-
-def _numeric_view(s: pd.Series, role: str) -> pd.Series|None:
-    "A column as floats for a one-column model: numbers, booleans, dates as seconds; None for text."
-    if role in ("numeric", "identifier") and pd.api.types.is_numeric_dtype(s):
-        return s.astype(float).replace([np.inf, -np.inf], np.nan)
-    if role == "numeric": return as_numbers(s)
-    if role == "datetime":
-        d = s if pd.api.types.is_datetime64_any_dtype(s) else as_dates(s)
-        return pd.Series(d.to_numpy(dtype="datetime64[ns]").astype("int64"), index=s.index).where(d.notna()).astype(float) / 1e9
-    return None
-
-def _encode_target(y: pd.Series, task: str):
-    if task == "regression": return (y if pd.api.types.is_numeric_dtype(y) else as_numbers(y)).to_numpy(dtype=float), None
-    codes, uniques = pd.factorize(y, sort=True)
-    return codes, len(uniques)
-
-def _lookup_oof(x: pd.Series, y, k, folds, task) -> np.ndarray:
-    "Out-of-fold prediction of y from the category of x alone (smoothed in-fold means / class frequencies)."
-    x = x.astype(str).to_numpy()
-    out = np.zeros((len(x), k or 1))
-    for tr, va in folds:
-        tab = pd.DataFrame(np.eye(k)[y[tr]] if k else y[tr][:, None], index=x[tr])
-        prior = tab.mean().to_numpy()
-        g = tab.groupby(level=0)
-        means = (g.sum() + 5 * prior) / (g.size().to_numpy()[:, None] + 5)
-        out[va] = means.reindex(x[va]).fillna(pd.Series(prior, index=means.columns)).to_numpy()
-    return out
-
-def _tree_oof(x: pd.Series, y, k, folds, task, seed) -> np.ndarray:
-    X = x.to_numpy(dtype=float)[:, None]
-    out = np.zeros((len(X), k or 1))
-    for tr, va in folds:
-        if task == "regression":
-            m = DecisionTreeRegressor(max_depth=8, min_samples_leaf=5, random_state=seed).fit(X[tr], y[tr])
-            out[va, 0] = m.predict(X[va])
-        else:
-            m = DecisionTreeClassifier(max_depth=8, min_samples_leaf=5, random_state=seed).fit(X[tr], y[tr])
-            out[np.ix_(va, m.classes_)] = m.predict_proba(X[va])
-    return out
-
-def _score(y, pred, k, task) -> float:
-    if task == "regression": return float(r2_score(y, pred[:, 0]))
-    if k == 2: return float(roc_auc_score(y, pred[:, 1]))
-    return float(roc_auc_score(y, pred, multi_class="ovr", average="macro", labels=list(range(k))))
-
-# %% ../nbs/01_data.ipynb #6abf32ab
-def leakage_scores(df: pd.DataFrame, schema: Schema, *, threshold: float = 0.98, n_splits: int = 3,
-                   max_rows: int = 5000, seed: int = 0) -> pd.DataFrame:
-    "Out-of-fold score of a one-column model per feature; `suspect` where it reaches `threshold`."
-    if schema.target is None: raise ConfigError("Leakage needs a target: build the schema with infer_schema(df, target=...).")
-    d = df[df[schema.target].notna()]
-    if len(d) > max_rows: d = d.sample(max_rows, random_state=seed)
-    y, k = _encode_target(d[schema.target], schema.task)
-    if schema.task != "regression" and np.bincount(y).min() >= n_splits:
-        folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(d, y))
-    else: folds = list(KFold(n_splits, shuffle=True, random_state=seed).split(d))
-    rows = []
-    for c in schema.columns:
-        if c.name == schema.target or c.role in ("constant", "text"): continue
-        x = d[c.name]
-        num = _numeric_view(x, c.role)
-        if c.role in ("categorical", "boolean"):
-            pred, model = _lookup_oof(x, y, k, folds, schema.task), "category lookup"
-        elif num is not None:
-            pred, model = _tree_oof(num, y, k, folds, schema.task, seed), "decision tree"
-        else: continue
-        rows.append(dict(column=c.name, role=c.role, model=model, score=_score(y, pred, k, schema.task)))
-    out = pd.DataFrame(rows, columns=["column", "role", "model", "score"]).sort_values("score", ascending=False, ignore_index=True)
-    out["metric"] = "r2" if schema.task == "regression" else "roc_auc"
-    out["suspect"] = out.score >= threshold
-    return out
-
-# %% ../nbs/01_data.ipynb #9bdf3a7d
-@dataclass
-class Finding:
-    "One data-quality observation."
-    check: str
-    severity: str
-    message: str
-    column: str|None = None
-    value: float|None = None
-
-@dataclass
-class QualityReport:
-    "Findings of `quality_report`, plus the per-column missing rates and the leakage table."
-    n_rows: int
-    n_columns: int
-    findings: list
-    missing: pd.Series
-    leakage: pd.DataFrame|None = None
-    read: dict|None = None
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(f) for f in self.findings], columns=["check", "severity", "column", "message", "value"])
-    def of(self, check: str) -> list: return [f for f in self.findings if f.check == check]
-    def columns(self, check: str) -> list: return [f.column for f in self.of(check)]
-    @property
-    def warnings(self) -> list: return [f for f in self.findings if f.severity == "warning"]
-    def summary(self) -> str:
-        lines = [f"{self.n_rows:,} rows x {self.n_columns} columns: {len(self.warnings)} warnings, "
-                 f"{len(self.findings) - len(self.warnings)} notes"]
-        lines += [f"  [{f.severity}] {f.message}" for f in sorted(self.findings, key=lambda f: f.severity != "warning")]
-        return "\n".join(lines)
-    def __repr__(self): return self.summary()
-
-# %% ../nbs/01_data.ipynb #e5189f5c
-def _check_names(df) -> list:
-    out = []
-    for c in df.columns:
-        s = str(c)
-        why = ("is not a string" if not isinstance(c, str) else "is empty" if not s.strip() else
-               "has leading or trailing spaces" if s != s.strip() else "was blank in the file (pandas named it)" if s.startswith("Unnamed: ") else
-               "contains a line break" if "\n" in s or "\r" in s else "")
-        if why: out.append(Finding("column_name", "info", f"Column name {s!r} {why}; consider renaming it.", s))
-    return out
-
-def _check_missing(df, schema, n) -> list:
-    out, miss = [], df.isna().mean()
-    for c, rate in miss.items():
-        if c == schema.target or rate == 0: continue
-        if rate == 1: out.append(Finding("all_missing", "warning", f"'{c}' is missing in every row; it will be ignored.", c, 1.0))
-        else:
-            sev = "warning" if rate >= 0.3 else "info"
-            out.append(Finding("missing", sev, f"'{c}' is missing in {rate:.1%} of rows ({int(rate * n):,}).", c, float(rate)))
-    return out
-
-def _check_values(df, schema) -> list:
-    out = []
-    for c in schema.columns:
-        s = df[c.name]
-        if pd.api.types.is_float_dtype(s):
-            ninf = int(np.isinf(s.to_numpy(dtype=float)).sum())
-            if ninf: out.append(Finding("infinite", "warning", f"'{c.name}' has {ninf:,} infinite values; they will be treated as missing.", c.name, ninf))
-        if c.role == "numeric" and not pd.api.types.is_numeric_dtype(s):
-            nn = s.dropna()
-            bad = nn[as_numbers(nn).isna()]
-            if len(bad):
-                ex = ", ".join(repr(v) for v in bad.value_counts().index[:3])
-                out.append(Finding("mixed_types", "warning", f"'{c.name}' is numeric but {len(bad):,} values are not numbers ({ex}); "
-                                   "they will be treated as missing.", c.name, len(bad)))
-        elif s.dtype == object:
-            kinds = s.dropna().map(lambda v: type(v).__name__).value_counts()
-            if len(kinds) > 1:
-                out.append(Finding("mixed_types", "warning", f"'{c.name}' mixes Python types ({', '.join(f'{k}: {v}' for k, v in kinds.items())}).", c.name))
-    return out
-
-def _check_columns_roles(df, schema, n) -> list:
-    out = []
-    for c in schema.columns:
-        if c.name == schema.target: continue
-        if c.role == "constant" and c.missing < 1:
-            out.append(Finding("constant", "warning", f"'{c.name}' is constant ({c.reason}); it carries no information and will be ignored.", c.name))
-        elif c.role == "identifier":
-            out.append(Finding("identifier", "info", f"'{c.name}' looks like an identifier ({c.reason}); it will not be used as a feature.", c.name))
-        if c.role not in ("constant",) and c.n_unique > 1:
-            top = df[c.name].value_counts(normalize=True, dropna=False).iloc[0]
-            if top >= 0.99:
-                out.append(Finding("near_constant", "info", f"'{c.name}' has one value in {top:.1%} of rows.", c.name, float(top)))
-        if c.role == "categorical" and (c.n_unique > 50 or c.n_unique > 0.1 * n):
-            out.append(Finding("high_cardinality", "info", f"'{c.name}' has {c.n_unique:,} categories; it needs frequency or target "
-                               "encoding rather than one-hot.", c.name, c.n_unique))
-    return out
-
-def _check_target(df, schema) -> list:
-    out, t = [], schema.target
-    if t is None: return out
-    y = df[t]
-    nmiss = int(y.isna().sum())
-    if nmiss:
-        rows = np.flatnonzero(y.isna().to_numpy())[:5].tolist()
-        out.append(Finding("missing_target", "warning", f"{nmiss:,} rows ({nmiss / len(y):.1%}) have no value of target '{t}' "
-                           f"(first at rows {rows}); they are left out of training and can be scored later.", t, nmiss))
-    if schema.task in ("binary", "multiclass"):
-        share = y.value_counts(normalize=True)
-        counts = y.value_counts()
-        if share.iloc[-1] < 0.1:
-            out.append(Finding("class_imbalance", "warning", f"Target '{t}' is imbalanced: class {share.index[-1]!r} is {share.iloc[-1]:.1%} "
-                               f"of labelled rows; prefer ROC-AUC/PR-AUC to accuracy and stratified splits.", t, float(share.iloc[-1])))
-        rare = counts[counts < 10]
-        if len(rare):
-            out.append(Finding("rare_class", "warning", f"Target '{t}' has classes with fewer than 10 rows: "
-                               f"{', '.join(f'{k!r} ({v})' for k, v in rare.items())}; merge or drop them, or collect more.", t, int(rare.min())))
-    return out
-
-# %% ../nbs/01_data.ipynb #c4d33909
-def quality_report(df: pd.DataFrame, schema: Schema|None = None, *, target: str|None = None, leakage: bool = True,
-                   leakage_threshold: float = 0.98, seed: int = 0) -> QualityReport:
-    "Run every data-quality check on `df` (schema inferred if not given) and return the findings."
-    schema = schema or infer_schema(df, target)
-    n = len(df)
-    findings = _check_names(df) + _check_missing(df, schema, n)
-    dup = df.duplicated().to_numpy()
-    ndup = int(dup.sum())
-    if ndup:
-        first = np.flatnonzero(dup)[:5].tolist()
-        findings.append(Finding("duplicate_rows", "warning" if ndup / n >= 0.01 else "info",
-                                f"{ndup:,} rows ({ndup / n:.1%}) repeat an earlier row exactly (e.g. rows {first}); "
-                                "drop them if they are not real repeats, and keep copies on one side of a split.", None, ndup))
-    findings += _check_values(df, schema) + _check_columns_roles(df, schema, n) + _check_target(df, schema)
-    lk = None
-    if leakage and schema.target is not None and df[schema.target].notna().sum() >= 20:
-        lk = leakage_scores(df, schema, threshold=leakage_threshold, seed=seed)
-        for r in lk[lk.suspect].itertuples():
-            findings.append(Finding("leakage", "warning", f"'{r.column}' alone predicts '{schema.target}' almost perfectly "
-                                    f"({r.metric} {r.score:.3f} out of fold): check it is known before the outcome, or drop it.", r.column, r.score))
-    read = df.attrs.get("mle_read")
-    if read and read.get("format") == "csv" and (read.get("encoding") not in ("utf-8", None) or read.get("sep") != ","):
-        findings.append(Finding("file_format", "info", f"Read '{Path(read['file']).name}' as {read['encoding']} with "
-                                f"delimiter {read['sep']!r}.", None))
-    return QualityReport(n, df.shape[1], findings, df.isna().mean(), lk, read)
-
-# %% ../nbs/01_data.ipynb #cc1250f8
-from lightgbm import LGBMClassifier
-
-@dataclass
-class AdversarialResult:
-    "How well a classifier tells table `a` from table `b`, and which columns give them away."
-    auc: float
-    auc_std: float
-    columns: pd.DataFrame
-    n_a: int
-    n_b: int
-    only_in_a: list = field(default_factory=list)
-    only_in_b: list = field(default_factory=list)
-
-    @property
-    def verdict(self) -> str:
-        if self.auc < 0.6: return "alike"
-        return "somewhat different" if self.auc < 0.75 else "clearly different"
-    def __repr__(self):
-        top = ", ".join(f"{r.column} ({r.importance:.0%})" for r in self.columns.head(3).itertuples())
-        return f"AdversarialResult(auc={self.auc:.3f} ± {self.auc_std:.3f}: {self.verdict}; top columns: {top})"
-
-def _adv_matrix(a: pd.DataFrame, b: pd.DataFrame, schema: Schema, cols: list) -> pd.DataFrame:
-    both = pd.concat([a[cols], b[cols]], ignore_index=True)
-    out = {}
-    for c in cols:
-        role = schema[c].role
-        num = _numeric_view(both[c], role)
-        if num is not None: out[c] = num
-        elif role == "text": out[c] = both[c].astype("string").str.len().astype(float)
-        else: out[c] = both[c].astype("string").astype("category")
-    return pd.DataFrame(out)
-
-# %% ../nbs/01_data.ipynb #468fa43d
-def adversarial_validation(a: pd.DataFrame, b: pd.DataFrame, *, schema: Schema|None = None, exclude=(),
-                           n_splits: int = 5, max_rows: int = 20000, seed: int = 0, n_jobs: int = 1) -> AdversarialResult:
-    "Cross-validated ROC-AUC of a LightGBM classifier telling the rows of `a` from those of `b`, and the columns it uses."
-    schema = schema or infer_schema(a)
-    exclude = set([exclude] if isinstance(exclude, str) else exclude) | ({schema.target} if schema.target else set())
-    for c in exclude:
-        if c not in a.columns and c not in b.columns:
-            raise ColumnNotFoundError(f"Column '{c}' to exclude is in neither table.{suggest(str(c), list(a.columns))}")
-    cols = [c for c in schema.features if c in b.columns and c not in exclude]
-    if not cols: raise NoFeaturesError("The two tables share no usable feature columns; check that they have the same header.")
-    if len(a) < n_splits or len(b) < n_splits:
-        raise SplitError(f"Adversarial validation needs at least n_splits={n_splits} rows in each table (got {len(a)} and {len(b)}).")
-    a_s = a.sample(min(len(a), max_rows), random_state=seed)
-    b_s = b.sample(min(len(b), max_rows), random_state=seed)
-    X = _adv_matrix(a_s, b_s, schema, cols)
-    y = np.r_[np.zeros(len(a_s), int), np.ones(len(b_s), int)]
-    oof, gains, aucs = np.zeros(len(y)), np.zeros(len(cols)), []
-    for tr, va in StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y):
-        m = LGBMClassifier(n_estimators=150, learning_rate=0.05, num_leaves=15, min_child_samples=20, subsample=0.8,
-                           subsample_freq=1, colsample_bytree=0.8, random_state=seed, n_jobs=n_jobs, verbose=-1)
-        m.fit(X.iloc[tr], y[tr])
-        oof[va] = m.predict_proba(X.iloc[va])[:, 1]
-        aucs.append(roc_auc_score(y[va], oof[va]))
-        gains += m.booster_.feature_importance("gain")
-    imp = pd.DataFrame({"column": cols, "importance": gains / max(gains.sum(), 1e-12)})
-    imp = imp.sort_values("importance", ascending=False, ignore_index=True)
-    return AdversarialResult(float(roc_auc_score(y, oof)), float(np.std(aucs)), imp, len(a), len(b),
-                             [c for c in a.columns if c not in b.columns], [c for c in b.columns if c not in a.columns])
-
 # %% ../nbs/01_data.ipynb #0da108e6
-from sklearn.model_selection import (StratifiedShuffleSplit, ShuffleSplit, GroupShuffleSplit, GroupKFold,
-                                     StratifiedGroupKFold)
+from sklearn.model_selection import (KFold, StratifiedKFold, StratifiedShuffleSplit, ShuffleSplit,
+                                     GroupShuffleSplit, GroupKFold, StratifiedGroupKFold)
 STRATEGIES = ("auto", "random", "stratified", "group", "time")
 
 def _split_inputs(df, target, strategy, group, time, task):
