@@ -78,7 +78,8 @@ def _check_columns(columns, where: str):
     dups = {c: pos for c, pos in seen.items() if len(pos) > 1}
     if dups:
         desc = "; ".join(f"'{c}' at positions {', '.join(map(str, pos))}" for c, pos in dups.items())
-        raise DuplicateColumnsError(f"{where} has duplicate column names: {desc}. Rename them so every column name is unique.")
+        raise DuplicateColumnsError(f"{where} has duplicate column names: {desc}. "
+                                    "Rename them so every column name is unique.")
     if not cols: raise EmptyTableError(f"{where} has no columns. Check that it is a table with a header row.")
 
 # %% ../nbs/01_data.ipynb #7286f579
@@ -112,7 +113,8 @@ def parse_error(path:Path, # the CSV file pandas could not parse
     if m:
         exp, line, saw = m.groups()
         return DataFormatError(f"'{path}' is malformed at line {line}: expected {exp} fields, saw {saw}. "
-                               "Check for an unquoted delimiter or a stray quote on that line, or pass sep= explicitly.")
+                               "Check for an unquoted delimiter or a stray quote on that line, "
+                               "or pass sep= explicitly.")
     return DataFormatError(f"'{path}' could not be parsed as CSV ({msg}). Check the delimiter and quoting, "
                            "or pass sep= explicitly.")
 
@@ -128,7 +130,8 @@ def _read_csv(path: Path, sep: str|None, encoding: str|None, **read_kw) -> pd.Da
             break
         except UnicodeDecodeError: continue
         except pd.errors.EmptyDataError:
-            raise EmptyTableError(f"'{path}' has no columns or rows. Check that it is a table with a header row.") from None
+            raise EmptyTableError(f"'{path}' has no columns or rows. "
+                                  "Check that it is a table with a header row.") from None
         except pd.errors.ParserError as e: raise parse_error(path, e) from None
         except (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError) as e:
             raise DataFormatError(f"'{path}' is a corrupt or truncated {compression} file ({e}). "
@@ -150,7 +153,12 @@ def _read_parquet(path: Path, **read_kw) -> pd.DataFrame:
 _UNSUPPORTED = {".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".json": "JSON", ".feather": "Feather",
                 ".pkl": "a pickle", ".pickle": "a pickle", ".sav": "an SPSS file", ".dta": "a Stata file"}
 
-def load_table(source, *, sep: str|None = None, encoding: str|None = None, **read_kw) -> pd.DataFrame:
+def load_table(source, # a CSV or Parquet file, or a DataFrame (passed through, its columns checked)
+               *,
+               sep:str|None=None, # the CSV delimiter (default: sniffed)
+               encoding:str|None=None, # the CSV encoding (default: sniffed, with fallbacks)
+               **read_kw, # passed to pandas.read_csv or read_parquet
+              ) -> pd.DataFrame:
     "Read a CSV (also gzip/bz2/xz; delimiter and encoding sniffed) or Parquet file, or pass a DataFrame through."
     if isinstance(source, pd.DataFrame):
         _check_columns(source.columns, "the DataFrame")
@@ -160,7 +168,8 @@ def load_table(source, *, sep: str|None = None, encoding: str|None = None, **rea
     path = Path(source)
     if not path.exists():
         near = suggest(path.name, [p.name for p in path.parent.iterdir()]) if path.parent.is_dir() else ""
-        raise DataFileNotFoundError(f"Data file '{path}' not found.{near} Check the path and the working directory ({Path.cwd()}).")
+        raise DataFileNotFoundError(f"Data file '{path}' not found.{near} "
+                                    f"Check the path and the working directory ({Path.cwd()}).")
     if path.is_dir():
         found = sorted(p.name for p in path.iterdir() if p.suffix in (".csv", ".gz", ".parquet", ".tsv"))[:5]
         hint = f" Tables in it: {', '.join(found)}." if found else ""
@@ -178,7 +187,8 @@ def load_table(source, *, sep: str|None = None, encoding: str|None = None, **rea
         df = _read_csv(path, sep, encoding, **read_kw)
     _check_columns(df.columns, f"'{path}'")
     if len(df) == 0:
-        raise EmptyTableError(f"'{path}' has a header ({len(df.columns)} columns) but no rows. Check the export that wrote it.")
+        raise EmptyTableError(f"'{path}' has a header ({len(df.columns)} columns) but no rows. "
+                              "Check the export that wrote it.")
     return df
 
 # %% ../nbs/01_data.ipynb #c1cc7709
@@ -200,13 +210,15 @@ def _id_like_name(name) -> bool:
 def _sample(s: pd.Series, n: int = _SAMPLE, seed: int = 0) -> pd.Series:
     return s if len(s) <= n else s.sample(n, random_state=seed)
 
-def as_numbers(s: pd.Series) -> pd.Series:
+def as_numbers(s:pd.Series, # the column to parse
+              ) -> pd.Series:
     "Text to numbers, tolerating surrounding spaces and thousands separators; unparseable -> NaN."
     txt = s.astype(str).str.strip()
     out = pd.to_numeric(txt, errors="coerce")
     return out.where(out.notna(), pd.to_numeric(txt.str.replace(",", "", regex=False), errors="coerce"))
 
-def as_dates(s: pd.Series) -> pd.Series:
+def as_dates(s:pd.Series, # the column to parse
+            ) -> pd.Series:
     "Text to timestamps (timezone-aware text is converted to UTC); unparseable -> NaT."
     txt = s.astype(str).str.strip()
     out = pd.to_datetime(txt, errors="coerce", format="ISO8601", utc=True)
@@ -214,7 +226,9 @@ def as_dates(s: pd.Series) -> pd.Series:
     return out
 
 # %% ../nbs/01_data.ipynb #6fde723d
-def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
+def infer_role(s:pd.Series, # the column
+               n_unique:int|None=None, # its number of distinct non-missing values, if already counted
+              ) -> tuple[str, str]:
     "The role of column `s` and the reason, by the rules in the table above (`n_unique` if already counted)."
     nn = s.dropna()
     n = len(nn)
@@ -224,7 +238,8 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
     nu = nn.nunique() if n_unique is None else n_unique
     if nu == 1:
         v = nn.iloc[0]
-        return "constant", f"one value ({v.item() if hasattr(v, 'item') else v!r}) in every non-missing row"
+        value = v.item() if hasattr(v, "item") else v
+        return "constant", f"one value ({value!r}) in every non-missing row"
     if pd.api.types.is_bool_dtype(nn): return "boolean", "boolean dtype"
     if pd.api.types.is_datetime64_any_dtype(nn): return "datetime", "datetime dtype"
     if pd.api.types.is_numeric_dtype(nn):
@@ -232,10 +247,12 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
         integer = bool(np.all(np.isfinite(vals) & (vals == np.round(vals)) | ~np.isfinite(vals)))
         if nu == 2 and set(np.unique(vals)) <= {0.0, 1.0}: return "boolean", "two values, 0 and 1"
         if integer and nu == n and n >= 20:
-            if _id_like_name(s.name): return "identifier", f"distinct integers in every row and an id-like name"
+            if _id_like_name(s.name): return "identifier", "distinct integers in every row and an id-like name"
             d = np.diff(vals)
-            if len(d) and (np.all(d == d[0]) and d[0] != 0): return "identifier", "a row counter (evenly spaced distinct integers)"
-        return "numeric", f"{'integer' if integer else 'decimal'} numbers, {nu} distinct values"
+            if len(d) and (np.all(d == d[0]) and d[0] != 0):
+                return "identifier", "a row counter (evenly spaced distinct integers)"
+        kind = "integer" if integer else "decimal"
+        return "numeric", f"{kind} numbers, {nu} distinct values"
     smp = _sample(nn).astype(str)
     low = smp.str.strip().str.lower()
     if nu == 2 and frozenset(low.unique()) in _BOOL_TOKENS:
@@ -245,7 +262,10 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
     ok = num.notna().mean()
     if ok >= 0.95:
         bad = smp[num.isna()]
-        extra = f"; {int(round((1 - ok) * 100, 0)) or '<1'}% are not numbers (e.g. {bad.iloc[0]!r}) and will be treated as missing" if len(bad) else ""
+        extra = ""
+        if len(bad):
+            share = int(round((1 - ok) * 100, 0)) or "<1"
+            extra = f"; {share}% are not numbers (e.g. {bad.iloc[0]!r}) and will be treated as missing"
         return "numeric", f"text that parses as numbers{extra}"
     if smp.str.match(_DATE_RE).mean() >= 0.9:
         ok = as_dates(smp).notna().mean()
@@ -254,33 +274,40 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
     length = smp.str.len().mean()
     ratio = nu / n
     if ratio >= 0.95 and n >= 20 and (_id_like_name(s.name) or (nu == n and words < 2 and length <= 40)):
-        return "identifier", f"{'every' if nu == n else f'{ratio:.0%} of'} value distinct" + (" and an id-like name" if _id_like_name(s.name) else ", short codes")
+        share = "every" if nu == n else f"{ratio:.0%} of"
+        why = " and an id-like name" if _id_like_name(s.name) else ", short codes"
+        return "identifier", f"{share} value distinct{why}"
     if (words >= 3 and ratio >= 0.3) or (length >= 50 and ratio >= 0.5):
         return "text", f"free text: {words:.1f} words on average, {ratio:.0%} distinct"
     return "categorical", f"{nu} categories"
 
 # %% ../nbs/01_data.ipynb #682195ad
-def infer_task(y: pd.Series, task: str = "auto") -> tuple[str, str, list|None]:
+def infer_task(y:pd.Series, # the target column
+               task:str="auto", # 'auto' (inferred), or the task asked for: 'binary', 'multiclass', 'regression'
+              ) -> tuple[str, str, list|None]:
     "Task (`binary`, `multiclass`, `regression`), the reason, and the sorted class labels, for target `y`."
     name = y.name
     if task not in ("auto",) + TASKS:
         raise ConfigError(f"Unknown task {task!r}.{suggest(str(task), TASKS)} Use one of auto, {', '.join(TASKS)}.")
     nn = y.dropna()
     if len(nn) == 0:
-        raise TargetError(f"Target column '{name}' is missing in every row ({len(y)} rows). Choose another target or fill it in.")
+        raise TargetError(f"Target column '{name}' is missing in every row ({len(y)} rows). "
+                          "Choose another target or fill it in.")
     nu = nn.nunique()
     if nu == 1:
         raise TargetError(f"Target column '{name}' has only one value ({nn.iloc[0]!r}) in all {len(nn)} labelled rows: "
                           "there is nothing to learn. Check the target column or add rows of the other classes.")
     numeric = pd.api.types.is_numeric_dtype(nn) and not pd.api.types.is_bool_dtype(nn)
-    if not numeric and not pd.api.types.is_bool_dtype(nn) and as_numbers(_sample(nn)).notna().mean() >= 0.95 and nu > 10:
-        numeric, nn = True, as_numbers(nn).dropna()
+    text = not numeric and not pd.api.types.is_bool_dtype(nn)
+    if text and as_numbers(_sample(nn)).notna().mean() >= 0.95 and nu > 10:
+        numeric = True
+        nn = as_numbers(nn).dropna()
     integer = numeric and bool(np.all(nn.to_numpy(dtype=float) == np.round(nn.to_numpy(dtype=float))))
     classes = lambda: sorted(nn.unique().tolist(), key=lambda v: (str(type(v)), v))
     if task == "regression":
         if not numeric:
-            raise TaskError(f"Target column '{name}' holds labels such as {nn.iloc[0]!r}, not numbers: it cannot be a regression "
-                            "target. Use task='auto', 'binary' or 'multiclass'.")
+            raise TaskError(f"Target column '{name}' holds labels such as {nn.iloc[0]!r}, not numbers: it cannot be "
+                            "a regression target. Use task='auto', 'binary' or 'multiclass'.")
         return "regression", "asked for", None
     if task == "binary":
         if nu != 2:
@@ -290,14 +317,14 @@ def infer_task(y: pd.Series, task: str = "auto") -> tuple[str, str, list|None]:
     if task == "multiclass":
         if nu == 2: raise TaskError(f"Target column '{name}' has 2 distinct values: use task='binary'.")
         return "multiclass", "asked for", classes()
-    if nu == 2: return "binary", f"two distinct values", classes()
+    if nu == 2: return "binary", "two distinct values", classes()
     if numeric and not (integer and nu <= 10):
         return "regression", f"numbers with {nu} distinct values", None
     if numeric:
         return "multiclass", f"{nu} distinct integers (pass task='regression' if they are quantities)", classes()
     if nu > 100 and nu > 0.2 * len(nn):
-        raise TaskError(f"Target column '{name}' has {nu} distinct text values in {len(nn)} rows: that looks like an identifier "
-                        "or free text, not a class label. Choose another target.")
+        raise TaskError(f"Target column '{name}' has {nu} distinct text values in {len(nn)} rows: that looks like an "
+                        "identifier or free text, not a class label. Choose another target.")
     return "multiclass", f"{nu} distinct labels", classes()
 
 # %% ../nbs/01_data.ipynb #1d3a8a2a
@@ -328,14 +355,20 @@ class Schema:
     def names(self) -> list: return [c.name for c in self.columns]
     @property
     def roles(self) -> dict: return {c.name: c.role for c in self.columns}
-    def by_role(self, *roles) -> list: return [c.name for c in self.columns if c.role in roles and c.name != self.target]
+    def by_role(self, *roles) -> list:
+        "The columns (the target aside) whose role is one of `roles`."
+        return [c.name for c in self.columns if c.role in roles and c.name != self.target]
     @property
     def features(self) -> list:
         "Columns a model may learn from: all but the target, identifiers, constants and excluded columns."
-        return [c.name for c in self.columns if c.name != self.target and c.role not in ("identifier", "constant", "excluded")]
+        unused = ("identifier", "constant", "excluded")
+        return [c.name for c in self.columns if c.name != self.target and c.role not in unused]
     def to_frame(self) -> pd.DataFrame:
+        "One row per column: role, use (target, feature or ignored), dtype, distinct values, missing share, reason."
         df = pd.DataFrame([asdict(c) for c in self.columns])
-        df.insert(2, "use", ["target" if n == self.target else ("feature" if n in self.features else "ignored") for n in df.name])
+        features = set(self.features)
+        use = ["target" if n == self.target else "feature" if n in features else "ignored" for n in df.name]
+        df.insert(2, "use", use)
         return df.set_index("name")
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
@@ -347,18 +380,26 @@ class Schema:
         return f"Schema({len(self.columns)} columns: {counts}{t})"
 
 # %% ../nbs/01_data.ipynb #e745bf06
-def infer_schema(df: pd.DataFrame, target: str|None = None, task: str = "auto", roles: dict|None = None) -> Schema:
-    "Infer every column's role (overridable with `roles={col: role}`) and, given a `target`, the task."
+def infer_schema(df:pd.DataFrame, # the table
+                 target:str|None=None, # the target column, if any
+                 task:str="auto", # the task: 'auto' (inferred from the target), 'binary', 'multiclass', 'regression'
+                 roles:dict|None=None, # role overrides, {column: role}
+                ) -> Schema:
+    "Infer every column's role (overridable with `roles`) and, given a `target`, the task."
     _check_columns(df.columns, "The table")
     if target is not None and target not in df.columns:
+        shown = ", ".join(map(str, list(df.columns)[:20]))
+        more = " ..." if df.shape[1] > 20 else ""
         raise ColumnNotFoundError(f"Target column '{target}' is not in the table.{suggest(target, df.columns)} "
-                                  f"Columns: {', '.join(map(str, list(df.columns)[:20]))}{' ...' if df.shape[1] > 20 else ''}.")
+                                  f"Columns: {shown}{more}.")
     roles = dict(roles or {})
     for col, role in roles.items():
         if col not in df.columns:
-            raise ColumnNotFoundError(f"Role override for column '{col}', which is not in the table.{suggest(str(col), df.columns)}")
+            raise ColumnNotFoundError(f"Role override for column '{col}', which is not in the table."
+                                      f"{suggest(str(col), df.columns)}")
         if role not in ROLES:
-            raise ConfigError(f"Unknown role {role!r} for column '{col}'.{suggest(str(role), ROLES)} Roles: {', '.join(ROLES)}.")
+            raise ConfigError(f"Unknown role {role!r} for column '{col}'.{suggest(str(role), ROLES)} "
+                              f"Roles: {', '.join(ROLES)}.")
     cols = []
     for name in df.columns:
         s = df[name]
@@ -372,8 +413,10 @@ def infer_schema(df: pd.DataFrame, target: str|None = None, task: str = "auto", 
         schema.classes = [c.item() if hasattr(c, "item") else c for c in classes] if classes is not None else None
     if not schema.features:
         ignored = [f"'{c.name}' ({c.role})" for c in cols if c.name != target]
-        raise NoFeaturesError(f"No feature columns are left once the target{f' {target!r}' if target else ''} is set aside: "
-                              f"{', '.join(ignored) or 'there are no other columns'}. Add columns, or override a role with roles=.")
+        the_target = f" {target!r}" if target else ""
+        others = ", ".join(ignored) or "there are no other columns"
+        raise NoFeaturesError(f"No feature columns are left once the target{the_target} is set aside: {others}. "
+                              "Add columns, or override a role with roles=.")
     return schema
 
 # %% ../nbs/01_data.ipynb #0da108e6
@@ -384,12 +427,16 @@ STRATEGIES = ("auto", "random", "stratified", "group", "time")
 def _split_inputs(df, target, strategy, group, time, task):
     "Resolve `auto` and gather the labels, groups and times a strategy needs."
     if strategy not in STRATEGIES:
-        raise ConfigError(f"Unknown split strategy {strategy!r}.{suggest(str(strategy), STRATEGIES)} Use one of {', '.join(STRATEGIES)}.")
+        raise ConfigError(f"Unknown split strategy {strategy!r}.{suggest(str(strategy), STRATEGIES)} "
+                          f"Use one of {', '.join(STRATEGIES)}.")
     for what, col in (("target", target), ("group", group), ("time", time)):
         if col is not None and col not in df.columns:
             raise ColumnNotFoundError(f"The {what} column '{col}' is not in the table.{suggest(str(col), df.columns)}")
     if strategy == "auto":
-        strategy = "time" if time is not None else "group" if group is not None else "stratified" if target is not None else "random"
+        if time is not None: strategy = "time"
+        elif group is not None: strategy = "group"
+        elif target is not None: strategy = "stratified"
+        else: strategy = "random"
     if strategy == "group" and group is None: raise ConfigError("strategy='group' needs group=<column>.")
     if strategy == "time" and time is None: raise ConfigError("strategy='time' needs time=<column>.")
     if strategy == "stratified" and target is None: raise ConfigError("strategy='stratified' needs a target column.")
@@ -417,8 +464,8 @@ def _split_inputs(df, target, strategy, group, time, task):
 def _check_classes(y, parts: int, what: str):
     vals, counts = np.unique(y, return_counts=True)
     if counts.min() < parts:
-        raise SplitError(f"Class {vals[counts.argmin()]!r} has {counts.min()} rows, fewer than {what}={parts} needs for a "
-                         "stratified split: lower it, merge rare classes, or use strategy='random'.")
+        raise SplitError(f"Class {vals[counts.argmin()]!r} has {counts.min()} rows, fewer than {what}={parts} needs "
+                         "for a stratified split: lower it, merge rare classes, or use strategy='random'.")
 
 def _time_cut(times_sorted, pos: int) -> int:
     "Move a cut position forward past rows that share the timestamp just before it."
@@ -426,8 +473,16 @@ def _time_cut(times_sorted, pos: int) -> int:
     return pos
 
 # %% ../nbs/01_data.ipynb #fc33c175
-def split_holdout(df: pd.DataFrame, target: str|None = None, *, strategy: str = "auto", test_size: float = 0.25,
-                  group: str|None = None, time: str|None = None, task: str|None = None, seed: int = 0):
+def split_holdout(df:pd.DataFrame, # the table
+                  target:str|None=None, # the target column (stratified on, unless a group or time column is given)
+                  *,
+                  strategy:str="auto", # 'auto', 'random', 'stratified', 'group' or 'time'
+                  test_size:float=0.25, # the share of rows held out
+                  group:str|None=None, # a column whose groups never straddle the split
+                  time:str|None=None, # a column to order by: the test rows come after the training rows
+                  task:str|None=None, # the target's task, if known (else inferred)
+                  seed:int=0, # the random seed
+                 ):
     "Positions `(train, test)` of one holdout split: stratified, group, time-ordered or random."
     if not 0 < test_size < 1: raise ConfigError(f"test_size must be between 0 and 1 (got {test_size}).")
     n = len(df)
@@ -437,25 +492,37 @@ def split_holdout(df: pd.DataFrame, target: str|None = None, *, strategy: str = 
     if strategy == "time":
         order = np.argsort(times, kind="stable")
         cut = _time_cut(times[order], int(round(n * (1 - test_size))))
-        if cut >= n: raise SplitError(f"All rows share the last timestamp of '{time}': nothing is left for the test part.")
+        if cut >= n:
+            raise SplitError(f"All rows share the last timestamp of '{time}': nothing is left for the test part.")
         tr, te = order[:cut], order[cut:]
     elif strategy == "group":
-        if len(np.unique(groups)) < 2: raise SplitError(f"The group column '{group}' has a single group: nothing to split on.")
+        if len(np.unique(groups)) < 2:
+            raise SplitError(f"The group column '{group}' has a single group: nothing to split on.")
         tr, te = next(GroupShuffleSplit(1, test_size=test_size, random_state=seed).split(idx, groups=groups))
     elif strategy == "stratified":
         _check_classes(y, 2, "a holdout split")
         try: tr, te = next(StratifiedShuffleSplit(1, test_size=test_size, random_state=seed).split(idx, y))
-        except ValueError as e: raise SplitError(f"Stratified split failed: {e} Use a larger test_size or strategy='random'.") from None
+        except ValueError as e:
+            raise SplitError(f"Stratified split failed: {e} Use a larger test_size or strategy='random'.") from None
     else:
         tr, te = next(ShuffleSplit(1, test_size=test_size, random_state=seed).split(idx))
     return np.sort(tr), np.sort(te)
 
 # %% ../nbs/01_data.ipynb #1708aed3
-def cv_folds(df: pd.DataFrame, target: str|None = None, *, strategy: str = "auto", n_splits: int = 5,
-             group: str|None = None, time: str|None = None, task: str|None = None, seed: int = 0) -> list:
-    "Cross-validation folds `[(train, valid), ...]` as row positions: stratified, group, time-ordered (expanding) or random."
+def cv_folds(df:pd.DataFrame, # the table
+             target:str|None=None, # the target column (stratified on, unless a group or time column is given)
+             *,
+             strategy:str="auto", # 'auto', 'random', 'stratified', 'group' or 'time'
+             n_splits:int=5, # the number of folds
+             group:str|None=None, # a column whose groups never straddle a fold
+             time:str|None=None, # a column to order by: expanding windows, each fold validated on later rows
+             task:str|None=None, # the target's task, if known (else inferred)
+             seed:int=0, # the random seed
+            ) -> list:
+    "Cross-validation folds `[(train, valid), ...]` as row positions: stratified, group, time-ordered or random."
     n = len(df)
-    if not 2 <= n_splits <= n: raise ConfigError(f"n_splits must be between 2 and the number of rows ({n}); got {n_splits}.")
+    if not 2 <= n_splits <= n:
+        raise ConfigError(f"n_splits must be between 2 and the number of rows ({n}); got {n_splits}.")
     strategy, y, groups, times = _split_inputs(df, target, strategy, group, time, task)
     idx = np.arange(n)
     if strategy == "time":
@@ -464,11 +531,14 @@ def cv_folds(df: pd.DataFrame, target: str|None = None, *, strategy: str = "auto
         cuts = [_time_cut(ts, int(round(n * k / (n_splits + 1)))) for k in range(1, n_splits + 2)]
         folds = [(np.sort(order[:cuts[k]]), np.sort(order[cuts[k]:cuts[k + 1]])) for k in range(n_splits)]
         if any(len(v) == 0 or len(t) == 0 for t, v in folds):
-            raise SplitError(f"Too few distinct timestamps in '{time}' for {n_splits} time-ordered folds; lower n_splits.")
+            raise SplitError(f"Too few distinct timestamps in '{time}' for {n_splits} time-ordered folds; "
+                             "lower n_splits.")
         return folds
     if strategy == "group":
         ng = len(np.unique(groups))
-        if ng < n_splits: raise SplitError(f"The group column '{group}' has {ng} groups, fewer than n_splits={n_splits}: lower n_splits.")
+        if ng < n_splits:
+            raise SplitError(f"The group column '{group}' has {ng} groups, fewer than n_splits={n_splits}: "
+                             "lower n_splits.")
         if y is not None and target is not None and (task or infer_task(df[target])[0]) != "regression":
             splitter = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
         else: splitter = GroupKFold(n_splits, shuffle=True, random_state=seed)
