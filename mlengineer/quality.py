@@ -28,11 +28,14 @@ def _numeric_view(s: pd.Series, role: str) -> pd.Series|None:
     if role == "numeric": return as_numbers(s)
     if role == "datetime":
         d = s if pd.api.types.is_datetime64_any_dtype(s) else as_dates(s)
-        return pd.Series(d.to_numpy(dtype="datetime64[ns]").astype("int64"), index=s.index).where(d.notna()).astype(float) / 1e9
+        seconds = pd.Series(d.to_numpy(dtype="datetime64[ns]").astype("int64"), index=s.index)
+        return seconds.where(d.notna()).astype(float) / 1e9
     return None
 
 def _encode_target(y: pd.Series, task: str):
-    if task == "regression": return (y if pd.api.types.is_numeric_dtype(y) else as_numbers(y)).to_numpy(dtype=float), None
+    if task == "regression":
+        values = y if pd.api.types.is_numeric_dtype(y) else as_numbers(y)
+        return values.to_numpy(dtype=float), None
     codes, uniques = pd.factorize(y, sort=True)
     return codes, len(uniques)
 
@@ -66,10 +69,17 @@ def _score(y, pred, k, task) -> float:
     return float(roc_auc_score(y, pred, multi_class="ovr", average="macro", labels=list(range(k))))
 
 # %% ../nbs/02_quality.ipynb #6abf32ab
-def leakage_scores(df: pd.DataFrame, schema: Schema, *, threshold: float = 0.98, n_splits: int = 3,
-                   max_rows: int = 5000, seed: int = 0) -> pd.DataFrame:
+def leakage_scores(df:pd.DataFrame, # the table
+                   schema:Schema, # its schema, with a target
+                   *,
+                   threshold:float=0.98, # the score from which a column is a suspect
+                   n_splits:int=3, # cross-validation folds
+                   max_rows:int=5000, # rows sampled (with a target)
+                   seed:int=0, # the random seed
+                  ) -> pd.DataFrame:
     "Out-of-fold score of a one-column model per feature; `suspect` where it reaches `threshold`."
-    if schema.target is None: raise ConfigError("Leakage needs a target: build the schema with infer_schema(df, target=...).")
+    if schema.target is None:
+        raise ConfigError("Leakage needs a target: build the schema with infer_schema(df, target=...).")
     d = df[df[schema.target].notna()]
     if len(d) > max_rows: d = d.sample(max_rows, random_state=seed)
     y, k = _encode_target(d[schema.target], schema.task)
@@ -82,12 +92,15 @@ def leakage_scores(df: pd.DataFrame, schema: Schema, *, threshold: float = 0.98,
         x = d[c.name]
         num = _numeric_view(x, c.role)
         if c.role in ("categorical", "boolean"):
-            pred, model = _lookup_oof(x, y, k, folds, schema.task), "category lookup"
+            pred = _lookup_oof(x, y, k, folds, schema.task)
+            model = "category lookup"
         elif num is not None:
-            pred, model = _tree_oof(num, y, k, folds, schema.task, seed), "decision tree"
+            pred = _tree_oof(num, y, k, folds, schema.task, seed)
+            model = "decision tree"
         else: continue
         rows.append(dict(column=c.name, role=c.role, model=model, score=_score(y, pred, k, schema.task)))
-    out = pd.DataFrame(rows, columns=["column", "role", "model", "score"]).sort_values("score", ascending=False, ignore_index=True)
+    out = pd.DataFrame(rows, columns=["column", "role", "model", "score"])
+    out = out.sort_values("score", ascending=False, ignore_index=True)
     out["metric"] = "r2" if schema.task == "regression" else "roc_auc"
     out["suspect"] = out.score >= threshold
     return out
@@ -113,15 +126,25 @@ class QualityReport:
     read: dict|None = None
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(f) for f in self.findings], columns=["check", "severity", "column", "message", "value"])
-    def of(self, check: str) -> list: return [f for f in self.findings if f.check == check]
-    def columns(self, check: str) -> list: return [f.column for f in self.of(check)]
+        "The findings as a table: check, severity, column, message, value."
+        columns = ["check", "severity", "column", "message", "value"]
+        return pd.DataFrame([asdict(f) for f in self.findings], columns=columns)
+    def of(self, check: str) -> list:
+        "The findings of one check."
+        return [f for f in self.findings if f.check == check]
+    def columns(self, check: str) -> list:
+        "The columns one check found something in."
+        return [f.column for f in self.of(check)]
     @property
-    def warnings(self) -> list: return [f for f in self.findings if f.severity == "warning"]
+    def warnings(self) -> list:
+        "The findings that need a look."
+        return [f for f in self.findings if f.severity == "warning"]
     def summary(self) -> str:
+        "The report as text: counts, then every finding, warnings first."
         lines = [f"{self.n_rows:,} rows x {self.n_columns} columns: {len(self.warnings)} warnings, "
                  f"{len(self.findings) - len(self.warnings)} notes"]
-        lines += [f"  [{f.severity}] {f.message}" for f in sorted(self.findings, key=lambda f: f.severity != "warning")]
+        ordered = sorted(self.findings, key=lambda f: f.severity != "warning")
+        lines += [f"  [{f.severity}] {f.message}" for f in ordered]
         return "\n".join(lines)
     def __repr__(self): return self.summary()
 
@@ -130,20 +153,25 @@ def _check_names(df) -> list:
     out = []
     for c in df.columns:
         s = str(c)
-        why = ("is not a string" if not isinstance(c, str) else "is empty" if not s.strip() else
-               "has leading or trailing spaces" if s != s.strip() else "was blank in the file (pandas named it)" if s.startswith("Unnamed: ") else
-               "contains a line break" if "\n" in s or "\r" in s else "")
+        if not isinstance(c, str): why = "is not a string"
+        elif not s.strip(): why = "is empty"
+        elif s != s.strip(): why = "has leading or trailing spaces"
+        elif s.startswith("Unnamed: "): why = "was blank in the file (pandas named it)"
+        elif "\n" in s or "\r" in s: why = "contains a line break"
+        else: why = ""
         if why: out.append(Finding("column_name", "info", f"Column name {s!r} {why}; consider renaming it.", s))
     return out
 
 def _check_missing(df, schema, n) -> list:
-    out, miss = [], df.isna().mean()
-    for c, rate in miss.items():
+    out = []
+    for c, rate in df.isna().mean().items():
         if c == schema.target or rate == 0: continue
-        if rate == 1: out.append(Finding("all_missing", "warning", f"'{c}' is missing in every row; it will be ignored.", c, 1.0))
+        if rate == 1:
+            out.append(Finding("all_missing", "warning", f"'{c}' is missing in every row; it will be ignored.", c, 1.0))
         else:
             sev = "warning" if rate >= 0.3 else "info"
-            out.append(Finding("missing", sev, f"'{c}' is missing in {rate:.1%} of rows ({int(rate * n):,}).", c, float(rate)))
+            msg = f"'{c}' is missing in {rate:.1%} of rows ({int(rate * n):,})."
+            out.append(Finding("missing", sev, msg, c, float(rate)))
     return out
 
 def _check_values(df, schema) -> list:
@@ -152,18 +180,22 @@ def _check_values(df, schema) -> list:
         s = df[c.name]
         if pd.api.types.is_float_dtype(s):
             ninf = int(np.isinf(s.to_numpy(dtype=float)).sum())
-            if ninf: out.append(Finding("infinite", "warning", f"'{c.name}' has {ninf:,} infinite values; they will be treated as missing.", c.name, ninf))
+            if ninf:
+                msg = f"'{c.name}' has {ninf:,} infinite values; they will be treated as missing."
+                out.append(Finding("infinite", "warning", msg, c.name, ninf))
         if c.role == "numeric" and not pd.api.types.is_numeric_dtype(s):
             nn = s.dropna()
             bad = nn[as_numbers(nn).isna()]
             if len(bad):
                 ex = ", ".join(repr(v) for v in bad.value_counts().index[:3])
-                out.append(Finding("mixed_types", "warning", f"'{c.name}' is numeric but {len(bad):,} values are not numbers ({ex}); "
-                                   "they will be treated as missing.", c.name, len(bad)))
+                msg = (f"'{c.name}' is numeric but {len(bad):,} values are not numbers ({ex}); "
+                       "they will be treated as missing.")
+                out.append(Finding("mixed_types", "warning", msg, c.name, len(bad)))
         elif s.dtype == object:
             kinds = s.dropna().map(lambda v: type(v).__name__).value_counts()
             if len(kinds) > 1:
-                out.append(Finding("mixed_types", "warning", f"'{c.name}' mixes Python types ({', '.join(f'{k}: {v}' for k, v in kinds.items())}).", c.name))
+                types = ", ".join(f"{k}: {v}" for k, v in kinds.items())
+                out.append(Finding("mixed_types", "warning", f"'{c.name}' mixes Python types ({types}).", c.name))
     return out
 
 def _check_columns_roles(df, schema, n) -> list:
@@ -171,42 +203,56 @@ def _check_columns_roles(df, schema, n) -> list:
     for c in schema.columns:
         if c.name == schema.target: continue
         if c.role == "constant" and c.missing < 1:
-            out.append(Finding("constant", "warning", f"'{c.name}' is constant ({c.reason}); it carries no information and will be ignored.", c.name))
+            msg = f"'{c.name}' is constant ({c.reason}); it carries no information and will be ignored."
+            out.append(Finding("constant", "warning", msg, c.name))
         elif c.role == "identifier":
-            out.append(Finding("identifier", "info", f"'{c.name}' looks like an identifier ({c.reason}); it will not be used as a feature.", c.name))
+            msg = f"'{c.name}' looks like an identifier ({c.reason}); it will not be used as a feature."
+            out.append(Finding("identifier", "info", msg, c.name))
         if c.role not in ("constant",) and c.n_unique > 1:
             top = df[c.name].value_counts(normalize=True, dropna=False).iloc[0]
             if top >= 0.99:
-                out.append(Finding("near_constant", "info", f"'{c.name}' has one value in {top:.1%} of rows.", c.name, float(top)))
+                msg = f"'{c.name}' has one value in {top:.1%} of rows."
+                out.append(Finding("near_constant", "info", msg, c.name, float(top)))
         if c.role == "categorical" and (c.n_unique > 50 or c.n_unique > 0.1 * n):
-            out.append(Finding("high_cardinality", "info", f"'{c.name}' has {c.n_unique:,} categories; it needs frequency or target "
-                               "encoding rather than one-hot.", c.name, c.n_unique))
+            msg = (f"'{c.name}' has {c.n_unique:,} categories; it needs frequency or target encoding "
+                   "rather than one-hot.")
+            out.append(Finding("high_cardinality", "info", msg, c.name, c.n_unique))
     return out
 
 def _check_target(df, schema) -> list:
-    out, t = [], schema.target
+    out = []
+    t = schema.target
     if t is None: return out
     y = df[t]
     nmiss = int(y.isna().sum())
     if nmiss:
         rows = np.flatnonzero(y.isna().to_numpy())[:5].tolist()
-        out.append(Finding("missing_target", "warning", f"{nmiss:,} rows ({nmiss / len(y):.1%}) have no value of target '{t}' "
-                           f"(first at rows {rows}); they are left out of training and can be scored later.", t, nmiss))
+        msg = (f"{nmiss:,} rows ({nmiss / len(y):.1%}) have no value of target '{t}' "
+               f"(first at rows {rows}); they are left out of training and can be scored later.")
+        out.append(Finding("missing_target", "warning", msg, t, nmiss))
     if schema.task in ("binary", "multiclass"):
         share = y.value_counts(normalize=True)
         counts = y.value_counts()
         if share.iloc[-1] < 0.1:
-            out.append(Finding("class_imbalance", "warning", f"Target '{t}' is imbalanced: class {share.index[-1]!r} is {share.iloc[-1]:.1%} "
-                               f"of labelled rows; prefer ROC-AUC/PR-AUC to accuracy and stratified splits.", t, float(share.iloc[-1])))
+            msg = (f"Target '{t}' is imbalanced: class {share.index[-1]!r} is {share.iloc[-1]:.1%} "
+                   "of labelled rows; prefer ROC-AUC/PR-AUC to accuracy and stratified splits.")
+            out.append(Finding("class_imbalance", "warning", msg, t, float(share.iloc[-1])))
         rare = counts[counts < 10]
         if len(rare):
-            out.append(Finding("rare_class", "warning", f"Target '{t}' has classes with fewer than 10 rows: "
-                               f"{', '.join(f'{k!r} ({v})' for k, v in rare.items())}; merge or drop them, or collect more.", t, int(rare.min())))
+            classes = ", ".join(f"{k!r} ({v})" for k, v in rare.items())
+            msg = f"Target '{t}' has classes with fewer than 10 rows: {classes}; merge or drop them, or collect more."
+            out.append(Finding("rare_class", "warning", msg, t, int(rare.min())))
     return out
 
 # %% ../nbs/02_quality.ipynb #c4d33909
-def quality_report(df: pd.DataFrame, schema: Schema|None = None, *, target: str|None = None, leakage: bool = True,
-                   leakage_threshold: float = 0.98, seed: int = 0) -> QualityReport:
+def quality_report(df:pd.DataFrame, # the table
+                   schema:Schema|None=None, # its schema (default: inferred)
+                   *,
+                   target:str|None=None, # the target, when the schema is inferred
+                   leakage:bool=True, # run the target-leakage check (`leakage_scores`)
+                   leakage_threshold:float=0.98, # the leakage score from which a column is a suspect
+                   seed:int=0, # the random seed of the leakage check
+                  ) -> QualityReport:
     "Run every data-quality check on `df` (schema inferred if not given) and return the findings."
     schema = schema or infer_schema(df, target)
     n = len(df)
@@ -215,18 +261,21 @@ def quality_report(df: pd.DataFrame, schema: Schema|None = None, *, target: str|
     ndup = int(dup.sum())
     if ndup:
         first = np.flatnonzero(dup)[:5].tolist()
-        findings.append(Finding("duplicate_rows", "warning" if ndup / n >= 0.01 else "info",
-                                f"{ndup:,} rows ({ndup / n:.1%}) repeat an earlier row exactly (e.g. rows {first}); "
-                                "drop them if they are not real repeats, and keep copies on one side of a split.", None, ndup))
+        sev = "warning" if ndup / n >= 0.01 else "info"
+        msg = (f"{ndup:,} rows ({ndup / n:.1%}) repeat an earlier row exactly (e.g. rows {first}); "
+               "drop them if they are not real repeats, and keep copies on one side of a split.")
+        findings.append(Finding("duplicate_rows", sev, msg, None, ndup))
     findings += _check_values(df, schema) + _check_columns_roles(df, schema, n) + _check_target(df, schema)
     lk = None
     if leakage and schema.target is not None and df[schema.target].notna().sum() >= 20:
         lk = leakage_scores(df, schema, threshold=leakage_threshold, seed=seed)
         for r in lk[lk.suspect].itertuples():
-            findings.append(Finding("leakage", "warning", f"'{r.column}' alone predicts '{schema.target}' almost perfectly "
-                                    f"({r.metric} {r.score:.3f} out of fold): check it is known before the outcome, or drop it.", r.column, r.score))
+            msg = (f"'{r.column}' alone predicts '{schema.target}' almost perfectly "
+                   f"({r.metric} {r.score:.3f} out of fold): check it is known before the outcome, or drop it.")
+            findings.append(Finding("leakage", "warning", msg, r.column, r.score))
     read = df.attrs.get("mle_read")
-    if read and read.get("format") == "csv" and (read.get("encoding") not in ("utf-8", None) or read.get("sep") != ","):
+    unusual = read and (read.get("encoding") not in ("utf-8", None) or read.get("sep") != ",")
+    if unusual and read.get("format") == "csv":
         findings.append(Finding("file_format", "info", f"Read '{Path(read['file']).name}' as {read['encoding']} with "
                                 f"delimiter {read['sep']!r}.", None))
     return QualityReport(n, df.shape[1], findings, df.isna().mean(), lk, read)
@@ -247,6 +296,7 @@ class AdversarialResult:
 
     @property
     def verdict(self) -> str:
+        "'alike', 'somewhat different' or 'clearly different', by the ROC-AUC."
         if self.auc < 0.6: return "alike"
         return "somewhat different" if self.auc < 0.75 else "clearly different"
     def __repr__(self):
@@ -265,23 +315,35 @@ def _adv_matrix(a: pd.DataFrame, b: pd.DataFrame, schema: Schema, cols: list) ->
     return pd.DataFrame(out)
 
 # %% ../nbs/02_quality.ipynb #468fa43d
-def adversarial_validation(a: pd.DataFrame, b: pd.DataFrame, *, schema: Schema|None = None, exclude=(),
-                           n_splits: int = 5, max_rows: int = 20000, seed: int = 0, n_jobs: int = 1) -> AdversarialResult:
-    "Cross-validated ROC-AUC of a LightGBM classifier telling the rows of `a` from those of `b`, and the columns it uses."
+def adversarial_validation(a:pd.DataFrame, # the first table
+                           b:pd.DataFrame, # the second table
+                           *,
+                           schema:Schema|None=None, # the schema of `a` (default: inferred)
+                           exclude=(), # columns to leave out (a name or several)
+                           n_splits:int=5, # cross-validation folds
+                           max_rows:int=20000, # rows sampled from each table
+                           seed:int=0, # the random seed
+                           n_jobs:int=1, # LightGBM's threads
+                          ) -> AdversarialResult:
+    "Cross-validated ROC-AUC of a LightGBM classifier telling the rows of `a` from those of `b`, and what it uses."
     schema = schema or infer_schema(a)
     exclude = set([exclude] if isinstance(exclude, str) else exclude) | ({schema.target} if schema.target else set())
     for c in exclude:
         if c not in a.columns and c not in b.columns:
             raise ColumnNotFoundError(f"Column '{c}' to exclude is in neither table.{suggest(str(c), list(a.columns))}")
     cols = [c for c in schema.features if c in b.columns and c not in exclude]
-    if not cols: raise NoFeaturesError("The two tables share no usable feature columns; check that they have the same header.")
+    if not cols:
+        raise NoFeaturesError("The two tables share no usable feature columns; check that they have the same header.")
     if len(a) < n_splits or len(b) < n_splits:
-        raise SplitError(f"Adversarial validation needs at least n_splits={n_splits} rows in each table (got {len(a)} and {len(b)}).")
+        raise SplitError(f"Adversarial validation needs at least n_splits={n_splits} rows in each table "
+                         f"(got {len(a)} and {len(b)}).")
     a_s = a.sample(min(len(a), max_rows), random_state=seed)
     b_s = b.sample(min(len(b), max_rows), random_state=seed)
     X = _adv_matrix(a_s, b_s, schema, cols)
     y = np.r_[np.zeros(len(a_s), int), np.ones(len(b_s), int)]
-    oof, gains, aucs = np.zeros(len(y)), np.zeros(len(cols)), []
+    oof = np.zeros(len(y))
+    gains = np.zeros(len(cols))
+    aucs = []
     for tr, va in StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y):
         m = LGBMClassifier(n_estimators=150, learning_rate=0.05, num_leaves=15, min_child_samples=20, subsample=0.8,
                            subsample_freq=1, colsample_bytree=0.8, random_state=seed, n_jobs=n_jobs, verbose=-1)
