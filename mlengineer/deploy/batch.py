@@ -8,7 +8,7 @@ Docs: https://mlengineer.github.io/mlengineer/batch.html.md"""
 __all__ = ['predict_array', 'prediction_frame', 'value_issues', 'first_line', 'predict_isolated', 'as_model', 'score_file']
 
 # %% ../../nbs/33_batch.ipynb #c32d0ec1
-import csv, gc, io, os, re, sys, tempfile, time, warnings
+import csv, gc, os, re, sys, tempfile, time, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
@@ -158,12 +158,17 @@ def _arrow_schema(model):
 class _Writer:
     "Append frames to a temporary CSV or Parquet file beside `out`; `commit` renames it into place, `abort` removes it."
     def __init__(self, out: Path, model):
-        self.out, self.kind = out, out.suffix.lower().lstrip(".")
+        self.out = out
+        self.kind = out.suffix.lower().lstrip(".")
         if self.kind not in ("csv", "parquet"):
             raise ConfigError(f"The output must end in .csv or .parquet (got '{out.name}').")
-        if not out.parent.is_dir(): raise ConfigError(f"The folder of the output, '{out.parent}', does not exist. Create it first.")
-        self.empty = _output_frame(model, np.zeros((0,) if model.task_ == "regression" else (0, len(model.classes_))))
-        self.tmp, self.first, self.rows = _tmp_beside(out), True, 0
+        if not out.parent.is_dir():
+            raise ConfigError(f"The folder of the output, '{out.parent}', does not exist. Create it first.")
+        no_rows = (0,) if model.task_ == "regression" else (0, len(model.classes_))
+        self.empty = _output_frame(model, np.zeros(no_rows))
+        self.tmp = _tmp_beside(out)
+        self.first = True
+        self.rows = 0
         if self.kind == "parquet":
             import pyarrow.parquet as pq
             self.schema = _arrow_schema(model)
@@ -175,7 +180,8 @@ class _Writer:
             import pyarrow as pa
             self.pq.write_table(pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False))
         else: frame.to_csv(self.fh, header=self.first, index=False)
-        self.first, self.rows = False, self.rows + len(frame)
+        self.first = False
+        self.rows += len(frame)
 
     def _close(self):
         (self.pq if self.kind == "parquet" else self.fh).close()
@@ -193,13 +199,17 @@ class _Rejects:
     "Stream (row, column, value, reason, action) lines to a temporary CSV; `commit` publishes it only if it has lines."
     COLUMNS = ["row", "column", "value", "reason", "action"]
     def __init__(self, path: Path):
-        self.path, self.tmp, self.lines, self.rejected = path, _tmp_beside(path), 0, 0
+        self.path = path
+        self.tmp = _tmp_beside(path)
+        self.lines = 0
+        self.rejected = 0
         self.fh = open(self.tmp, "w", newline="", encoding="utf-8")
         self.w = csv.writer(self.fh)
         self.w.writerow(self.COLUMNS)
 
     def add(self, row: int, column: str, value: str, reason: str, scored: bool):
-        self.w.writerow([row, column, value, reason, "scored with the value as missing" if scored else "not scored"])
+        action = "scored with the value as missing" if scored else "not scored"
+        self.w.writerow([row, column, value, reason, action])
         self.lines += 1
         self.rejected += not scored                 # each row is reported `not scored` at most once
 
@@ -218,10 +228,11 @@ class _Rejects:
 
 # %% ../../nbs/33_batch.ipynb #224f71ba
 def _place(n: int, start: int, pending: list) -> tuple[np.ndarray, list]:
-    "(output positions of a chunk's `n` parsed rows, positions of the empty rows for the skipped rows `pending` inside it)."
+    "(output positions of a chunk's `n` parsed rows, positions of the empty rows of the skipped rows `pending` in it)."
     k = 0
     while k < len(pending) and pending[k] < start + n + k: k += 1
-    end, slots = start + n + k, []
+    end = start + n + k
+    slots = []
     for p in pending[:k]: slots.append(max(p, start, slots[-1] + 1 if slots else start))
     for i in range(k - 1, -1, -1): slots[i] = min(slots[i], end - (k - i))
     return np.setdiff1d(np.arange(start, end), slots), slots
@@ -292,7 +303,7 @@ def _default_threads() -> int:
 def _unparsed(line: int, msg: str) -> str: return f"line {line} of the file could not be parsed ({msg})"
 
 def _score_chunk(model, X: pd.DataFrame, rows: int, pending: list, rejects, threads: int) -> tuple:
-    "Score a chunk starting at output row `rows`: (its output frame with gaps, skipped lines still pending, values missing)."
+    "Score a chunk starting at output row `rows`: (its output with gaps, skipped lines still pending, values missing)."
     X = X.reset_index(drop=True)
     positions, slots = _place(len(X), rows, [p for p, _, _ in pending])
     found = [(slot, "", "", _unparsed(line, msg), False) for slot, (_, line, msg) in zip(slots, pending)]
@@ -362,7 +373,8 @@ def score_file(model, # a fitted AutoML or a bundle directory
         import pyarrow.parquet as pq
         try: meta = pq.ParquetFile(src)
         except Exception as e:
-            raise DataFormatError(f"'{src}' is not a readable Parquet file ({type(e).__name__}: {str(e)[:200]}).") from None
+            raise DataFormatError(f"'{src}' is not a readable Parquet file "
+                                  f"({type(e).__name__}: {str(e)[:200]}).") from None
         header = [str(c) for c in meta.schema_arrow.names]
         total = meta.metadata.num_rows
         attempts = [None]
