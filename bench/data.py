@@ -85,7 +85,8 @@ def child(kind: str, path: str, target: str):
     "Run one contender once in this (fresh) process and print peak RSS in MiB, before and after the work."
     import pandas as pd
     if kind != "pandas_read_csv":
-        from mlengineer.data import load_table, infer_schema, quality_report
+        from mlengineer.data import load_table, infer_schema
+        from mlengineer.quality import quality_report
     base = peak_rss_kib()   # peak so far = the imports
     t = time.perf_counter()
     if kind == "pandas_read_csv": df = pd.read_csv(path)
@@ -124,7 +125,8 @@ def main():
     if a.repeats < 1: ap.error("--repeats must be at least 1")
 
     import pandas as pd
-    from mlengineer.data import load_table, infer_schema, quality_report
+    from mlengineer.data import load_table, infer_schema
+    from mlengineer.quality import quality_report
 
     src = Path(a.data) if Path(a.data).is_absolute() else ROOT/a.data
     t0 = time.perf_counter()

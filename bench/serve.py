@@ -129,7 +129,7 @@ def http(bundle: Path, df, rate: float, duration: float) -> dict:
 
 
 def batch(aml, bundle: Path, data: Path, df, work: Path) -> dict:
-    code = (f"import json, resource, sys; from mlengineer.deploy.serve import score_file; "
+    code = (f"import json, resource, sys; from mlengineer.deploy.batch import score_file; "
             f"r = score_file({str(bundle)!r}, {str(data)!r}, {str(work / 'scored.parquet')!r}, progress=False); "
             f"r['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; print(json.dumps(r, default=str))")
     t = time.perf_counter()

@@ -10,7 +10,7 @@ import importlib
 
 _API = {
     "MLEngineerError": "errors",
-    "load_table": "data", "infer_schema": "data", "quality_report": "data", "split_holdout": "data",
+    "load_table": "data", "infer_schema": "data", "quality_report": "quality", "split_holdout": "data",
     "cv_folds": "data", "Schema": "data",
     "save_bundle": "bundle", "load_bundle": "bundle", "bundle_info": "bundle",
     "AutoML": "automl",
@@ -19,7 +19,7 @@ _API = {
     "partial_dependence": "assess.explain", "explain_row": "assess.explain",
     "group_metrics": "assess.fairness", "audit_model": "assess.fairness", "mitigate_thresholds": "assess.fairness",
     "Registry": "deploy.registry", "compile_fast": "deploy.fastpath", "PredictionLog": "deploy.predlog",
-    "score_file": "deploy.serve", "make_app": "deploy.serve", "serve": "deploy.serve",
+    "score_file": "deploy.batch", "make_app": "deploy.http", "serve": "deploy.http",
     "drift_report": "monitor.drift", "performance_report": "monitor.performance", "retrain": "monitor.retrain",
     "run_report": "reports",
 }

@@ -204,7 +204,8 @@ def _stem(path) -> str:
     return name or "data"
 
 def cmd_data(a) -> int:
-    from mlengineer.data import load_table, infer_schema, quality_report
+    from mlengineer.data import load_table, infer_schema
+    from mlengineer.quality import quality_report
     df = load_table(a.data, sep=a.sep, encoding=a.encoding)
     schema = infer_schema(df, a.target, a.task)
     q = quality_report(df, schema, leakage=not a.no_leakage, seed=a.seed)
@@ -355,7 +356,7 @@ def cmd_split(a) -> int:
     return 0
 
 def cmd_predict(a) -> int:
-    from mlengineer.deploy.serve import score_file
+    from mlengineer.deploy.batch import score_file
     r = score_file(a.model, a.data, a.out, chunk_rows=a.chunk_rows, progress=not a.quiet, sep=a.sep, encoding=a.encoding)
     print(f"wrote {r['rows']:,} predictions to {r['out']} ({r['rows_per_second']:,.0f} rows/s)")
     if r["rejected"] or r["values_missing"]:
@@ -364,7 +365,7 @@ def cmd_predict(a) -> int:
     return 0
 
 def cmd_serve(a) -> int:
-    from mlengineer.deploy.serve import serve
+    from mlengineer.deploy.http import serve
     serve(a.model, host=a.host, port=a.port, registry=a.registry, alias=a.alias, max_body_bytes=a.max_body_bytes, log_path=a.log)
     return 0
 

@@ -1,4 +1,4 @@
-"""Load a table, infer what each column is and what task the target defines, say what is wrong with it, and split it honestly.
+"""Load a table, infer what each column is and what task the target defines, and split it honestly.
 
 Docs: https://mlengineer.github.io/mlengineer/data.html.md"""
 
@@ -6,25 +6,25 @@ Docs: https://mlengineer.github.io/mlengineer/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #7b50a96a
 from __future__ import annotations
-import codecs, csv, gzip, bz2, lzma, io, os, re, zlib, json, hashlib
-from dataclasses import dataclass, field, asdict
+import codecs, csv, gzip, bz2, lzma, io, os, re, zlib
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .errors import *
 
 # %% auto #0
-__all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'read_sample', 'sniff_encoding', 'sniff_delimiter', 'check_columns',
-           'parse_error', 'load_table', 'as_numbers', 'as_dates', 'infer_role', 'infer_task', 'ColumnSchema', 'Schema',
-           'infer_schema', 'leakage_scores', 'Finding', 'QualityReport', 'quality_report', 'AdversarialResult',
-           'adversarial_validation', 'split_holdout', 'cv_folds']
+__all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'csv_layout', 'parse_error', 'load_table', 'as_numbers', 'as_dates',
+           'infer_role', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema', 'split_holdout', 'cv_folds']
 
 # %% ../nbs/01_data.ipynb #d6480398
 _SAMPLE_BYTES = 1 << 16
 _DELIMS = [",", ";", "\t", "|"]
 _MAGIC = {b"\x1f\x8b": "gzip", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"PK\x03\x04": "zip", b"PAR1": "parquet"}
 
-def file_kind(path: Path) -> str|None:
+def file_kind(path:Path, # the file to look at
+             ) -> str|None:
+    "What the file's first bytes say it is: 'gzip', 'bz2', 'xz', 'zip', 'parquet', or None (plain text, or unknown)."
     with open(path, "rb") as f: head = f.read(8)
     return next((kind for m, kind in _MAGIC.items() if head.startswith(m)), None)
 
@@ -32,7 +32,7 @@ def _open_raw(path: Path, compression: str|None):
     opener = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}.get(compression, open)
     return opener(path, "rb")
 
-def read_sample(path: Path, compression: str|None) -> bytes:
+def _read_sample(path: Path, compression: str|None) -> bytes:
     try:
         with _open_raw(path, compression) as f: return f.read(_SAMPLE_BYTES)
     except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
@@ -40,7 +40,7 @@ def read_sample(path: Path, compression: str|None) -> bytes:
                               "Re-create or re-download it, and check it with `gzip -t`.") from None
 
 # %% ../nbs/01_data.ipynb #f971360b
-def sniff_encoding(sample: bytes) -> str:
+def _sniff_encoding(sample: bytes) -> str:
     "The encoding of a text sample: a BOM wins, then UTF-8 if it decodes, else Windows-1252 or Latin-1."
     if sample.startswith(codecs.BOM_UTF8): return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)): return "utf-16"
@@ -53,7 +53,7 @@ def sniff_encoding(sample: bytes) -> str:
         return "cp1252"
     except UnicodeDecodeError: return "latin-1"
 
-def sniff_delimiter(text: str) -> str:
+def _sniff_delimiter(text: str) -> str:
     "The delimiter among `, ; tab |` that splits the first lines into the most, most consistent fields."
     lines = text.splitlines()
     if len(lines) > 1 and not text.endswith(("\n", "\r")): lines = lines[:-1]   # last line may be cut
@@ -70,7 +70,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 # %% ../nbs/01_data.ipynb #db2c39af
-def check_columns(columns, where: str):
+def _check_columns(columns, where: str):
     "Raise `DuplicateColumnsError` naming every duplicated column of `where` and its positions."
     cols = [str(c) for c in columns]
     seen = {}
@@ -78,44 +78,66 @@ def check_columns(columns, where: str):
     dups = {c: pos for c, pos in seen.items() if len(pos) > 1}
     if dups:
         desc = "; ".join(f"'{c}' at positions {', '.join(map(str, pos))}" for c, pos in dups.items())
-        raise DuplicateColumnsError(f"{where} has duplicate column names: {desc}. Rename them so every column name is unique.")
+        raise DuplicateColumnsError(f"{where} has duplicate column names: {desc}. "
+                                    "Rename them so every column name is unique.")
     if not cols: raise EmptyTableError(f"{where} has no columns. Check that it is a table with a header row.")
 
+# %% ../nbs/01_data.ipynb #7286f579
+def csv_layout(path, # the CSV file (plain, gzip, bz2 or xz)
+               sep:str|None=None, # the delimiter (default: sniffed)
+               encoding:str|None=None, # the encoding (default: sniffed, with fallbacks)
+              ) -> dict:
+    "How to read a CSV file: compression, encoding, encodings (to try in order), sep and header, sniffed."
+    path = Path(path)
+    kind = file_kind(path)
+    compression = kind if kind in ("gzip", "bz2", "xz") else None
+    sample = _read_sample(path, compression)
+    enc = encoding or _sniff_encoding(sample)
+    if not enc.startswith("utf-16") and b"\x00" in sample:
+        raise DataFormatError(f"'{path}' looks like a binary file, not a text table (it contains NUL bytes). "
+                              "Give a CSV (optionally gzipped) or a Parquet file.")
+    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=False).lstrip("\ufeff")
+    sep = sep or _sniff_delimiter(text)
+    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    _check_columns(header, f"'{path}'")
+    fallbacks = [e for e in ("cp1252", "latin-1") if e != enc and encoding is None]
+    return dict(compression=compression, encoding=enc, encodings=[enc] + fallbacks, sep=sep, header=header)
+
 # %% ../nbs/01_data.ipynb #762871a6
-def parse_error(path: Path, e: Exception) -> DataFormatError:
+def parse_error(path:Path, # the CSV file pandas could not parse
+                e:Exception, # pandas' ParserError
+               ) -> DataFormatError:
+    "A `DataFormatError` for a CSV pandas could not parse: the line and the field counts when pandas names them."
     msg = str(e).strip().replace("\n", " ")
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
     if m:
         exp, line, saw = m.groups()
         return DataFormatError(f"'{path}' is malformed at line {line}: expected {exp} fields, saw {saw}. "
-                               "Check for an unquoted delimiter or a stray quote on that line, or pass sep= explicitly.")
-    return DataFormatError(f"'{path}' could not be parsed as CSV ({msg}). Check the delimiter and quoting, or pass sep= explicitly.")
+                               "Check for an unquoted delimiter or a stray quote on that line, "
+                               "or pass sep= explicitly.")
+    return DataFormatError(f"'{path}' could not be parsed as CSV ({msg}). Check the delimiter and quoting, "
+                           "or pass sep= explicitly.")
 
-def _read_csv(path: Path, compression: str|None, sep: str|None, encoding: str|None, **read_kw) -> pd.DataFrame:
-    sample = read_sample(path, compression)
-    enc = encoding or sniff_encoding(sample)
-    if not enc.startswith("utf-16") and b"\x00" in sample:
-        raise DataFormatError(f"'{path}' looks like a binary file, not a text table (it contains NUL bytes). "
-                              "Give a CSV (optionally gzipped) or a Parquet file.")
-    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=False)
-    if enc == "utf-8-sig": text = text.lstrip("\ufeff")
-    sep = sep or sniff_delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
-    check_columns(header, f"'{path}'")
-    kw = dict(sep=sep, encoding=enc, compression=compression, low_memory=False) | read_kw
-    for attempt in [enc] + [e for e in ("cp1252", "latin-1") if e != enc and encoding is None]:
+# %% ../nbs/01_data.ipynb #64109ca3
+def _read_csv(path: Path, sep: str|None, encoding: str|None, **read_kw) -> pd.DataFrame:
+    layout = csv_layout(path, sep, encoding)
+    compression = layout["compression"]
+    kw = dict(sep=layout["sep"], encoding=layout["encoding"], compression=compression, low_memory=False) | read_kw
+    for attempt in layout["encodings"]:
         kw["encoding"] = attempt
         try:
             df = pd.read_csv(path, **kw)
             break
         except UnicodeDecodeError: continue
         except pd.errors.EmptyDataError:
-            raise EmptyTableError(f"'{path}' has no columns or rows. Check that it is a table with a header row.") from None
+            raise EmptyTableError(f"'{path}' has no columns or rows. "
+                                  "Check that it is a table with a header row.") from None
         except pd.errors.ParserError as e: raise parse_error(path, e) from None
         except (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError) as e:
             raise DataFormatError(f"'{path}' is a corrupt or truncated {compression} file ({e}). "
                                   "Re-create or re-download it, and check it with `gzip -t`.") from None
-    df.attrs["mle_read"] = dict(file=str(path), format="csv", compression=compression, encoding=kw["encoding"], sep=sep)
+    df.attrs["mle_read"] = dict(file=str(path), format="csv", compression=compression, encoding=kw["encoding"],
+                                sep=layout["sep"])
     return df
 
 # %% ../nbs/01_data.ipynb #1e1c3508
@@ -131,17 +153,23 @@ def _read_parquet(path: Path, **read_kw) -> pd.DataFrame:
 _UNSUPPORTED = {".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".json": "JSON", ".feather": "Feather",
                 ".pkl": "a pickle", ".pickle": "a pickle", ".sav": "an SPSS file", ".dta": "a Stata file"}
 
-def load_table(source, *, sep: str|None = None, encoding: str|None = None, **read_kw) -> pd.DataFrame:
+def load_table(source, # a CSV or Parquet file, or a DataFrame (passed through, its columns checked)
+               *,
+               sep:str|None=None, # the CSV delimiter (default: sniffed)
+               encoding:str|None=None, # the CSV encoding (default: sniffed, with fallbacks)
+               **read_kw, # passed to pandas.read_csv or read_parquet
+              ) -> pd.DataFrame:
     "Read a CSV (also gzip/bz2/xz; delimiter and encoding sniffed) or Parquet file, or pass a DataFrame through."
     if isinstance(source, pd.DataFrame):
-        check_columns(source.columns, "the DataFrame")
+        _check_columns(source.columns, "the DataFrame")
         return source
     if not isinstance(source, (str, os.PathLike)):
         raise ConfigError(f"Expected a file path or a pandas DataFrame, got {type(source).__name__}.")
     path = Path(source)
     if not path.exists():
         near = suggest(path.name, [p.name for p in path.parent.iterdir()]) if path.parent.is_dir() else ""
-        raise DataFileNotFoundError(f"Data file '{path}' not found.{near} Check the path and the working directory ({Path.cwd()}).")
+        raise DataFileNotFoundError(f"Data file '{path}' not found.{near} "
+                                    f"Check the path and the working directory ({Path.cwd()}).")
     if path.is_dir():
         found = sorted(p.name for p in path.iterdir() if p.suffix in (".csv", ".gz", ".parquet", ".tsv"))[:5]
         hint = f" Tables in it: {', '.join(found)}." if found else ""
@@ -156,10 +184,11 @@ def load_table(source, *, sep: str|None = None, encoding: str|None = None, **rea
         what = "a zip archive or Excel workbook" if kind == "zip" else _UNSUPPORTED[suffix]
         raise DataFormatError(f"'{path}' is {what}, which is not read directly. Export it as CSV or Parquet.")
     else:
-        df = _read_csv(path, kind, sep, encoding, **read_kw)
-    check_columns(df.columns, f"'{path}'")
+        df = _read_csv(path, sep, encoding, **read_kw)
+    _check_columns(df.columns, f"'{path}'")
     if len(df) == 0:
-        raise EmptyTableError(f"'{path}' has a header ({len(df.columns)} columns) but no rows. Check the export that wrote it.")
+        raise EmptyTableError(f"'{path}' has a header ({len(df.columns)} columns) but no rows. "
+                              "Check the export that wrote it.")
     return df
 
 # %% ../nbs/01_data.ipynb #c1cc7709
@@ -181,13 +210,15 @@ def _id_like_name(name) -> bool:
 def _sample(s: pd.Series, n: int = _SAMPLE, seed: int = 0) -> pd.Series:
     return s if len(s) <= n else s.sample(n, random_state=seed)
 
-def as_numbers(s: pd.Series) -> pd.Series:
+def as_numbers(s:pd.Series, # the column to parse
+              ) -> pd.Series:
     "Text to numbers, tolerating surrounding spaces and thousands separators; unparseable -> NaN."
     txt = s.astype(str).str.strip()
     out = pd.to_numeric(txt, errors="coerce")
     return out.where(out.notna(), pd.to_numeric(txt.str.replace(",", "", regex=False), errors="coerce"))
 
-def as_dates(s: pd.Series) -> pd.Series:
+def as_dates(s:pd.Series, # the column to parse
+            ) -> pd.Series:
     "Text to timestamps (timezone-aware text is converted to UTC); unparseable -> NaT."
     txt = s.astype(str).str.strip()
     out = pd.to_datetime(txt, errors="coerce", format="ISO8601", utc=True)
@@ -195,7 +226,9 @@ def as_dates(s: pd.Series) -> pd.Series:
     return out
 
 # %% ../nbs/01_data.ipynb #6fde723d
-def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
+def infer_role(s:pd.Series, # the column
+               n_unique:int|None=None, # its number of distinct non-missing values, if already counted
+              ) -> tuple[str, str]:
     "The role of column `s` and the reason, by the rules in the table above (`n_unique` if already counted)."
     nn = s.dropna()
     n = len(nn)
@@ -205,7 +238,8 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
     nu = nn.nunique() if n_unique is None else n_unique
     if nu == 1:
         v = nn.iloc[0]
-        return "constant", f"one value ({v.item() if hasattr(v, 'item') else v!r}) in every non-missing row"
+        value = v.item() if hasattr(v, "item") else v
+        return "constant", f"one value ({value!r}) in every non-missing row"
     if pd.api.types.is_bool_dtype(nn): return "boolean", "boolean dtype"
     if pd.api.types.is_datetime64_any_dtype(nn): return "datetime", "datetime dtype"
     if pd.api.types.is_numeric_dtype(nn):
@@ -213,10 +247,12 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
         integer = bool(np.all(np.isfinite(vals) & (vals == np.round(vals)) | ~np.isfinite(vals)))
         if nu == 2 and set(np.unique(vals)) <= {0.0, 1.0}: return "boolean", "two values, 0 and 1"
         if integer and nu == n and n >= 20:
-            if _id_like_name(s.name): return "identifier", f"distinct integers in every row and an id-like name"
+            if _id_like_name(s.name): return "identifier", "distinct integers in every row and an id-like name"
             d = np.diff(vals)
-            if len(d) and (np.all(d == d[0]) and d[0] != 0): return "identifier", "a row counter (evenly spaced distinct integers)"
-        return "numeric", f"{'integer' if integer else 'decimal'} numbers, {nu} distinct values"
+            if len(d) and (np.all(d == d[0]) and d[0] != 0):
+                return "identifier", "a row counter (evenly spaced distinct integers)"
+        kind = "integer" if integer else "decimal"
+        return "numeric", f"{kind} numbers, {nu} distinct values"
     smp = _sample(nn).astype(str)
     low = smp.str.strip().str.lower()
     if nu == 2 and frozenset(low.unique()) in _BOOL_TOKENS:
@@ -226,7 +262,10 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
     ok = num.notna().mean()
     if ok >= 0.95:
         bad = smp[num.isna()]
-        extra = f"; {int(round((1 - ok) * 100, 0)) or '<1'}% are not numbers (e.g. {bad.iloc[0]!r}) and will be treated as missing" if len(bad) else ""
+        extra = ""
+        if len(bad):
+            share = int(round((1 - ok) * 100, 0)) or "<1"
+            extra = f"; {share}% are not numbers (e.g. {bad.iloc[0]!r}) and will be treated as missing"
         return "numeric", f"text that parses as numbers{extra}"
     if smp.str.match(_DATE_RE).mean() >= 0.9:
         ok = as_dates(smp).notna().mean()
@@ -235,33 +274,40 @@ def infer_role(s: pd.Series, n_unique: int|None = None) -> tuple[str, str]:
     length = smp.str.len().mean()
     ratio = nu / n
     if ratio >= 0.95 and n >= 20 and (_id_like_name(s.name) or (nu == n and words < 2 and length <= 40)):
-        return "identifier", f"{'every' if nu == n else f'{ratio:.0%} of'} value distinct" + (" and an id-like name" if _id_like_name(s.name) else ", short codes")
+        share = "every" if nu == n else f"{ratio:.0%} of"
+        why = " and an id-like name" if _id_like_name(s.name) else ", short codes"
+        return "identifier", f"{share} value distinct{why}"
     if (words >= 3 and ratio >= 0.3) or (length >= 50 and ratio >= 0.5):
         return "text", f"free text: {words:.1f} words on average, {ratio:.0%} distinct"
     return "categorical", f"{nu} categories"
 
 # %% ../nbs/01_data.ipynb #682195ad
-def infer_task(y: pd.Series, task: str = "auto") -> tuple[str, str, list|None]:
+def infer_task(y:pd.Series, # the target column
+               task:str="auto", # 'auto' (inferred), or the task asked for: 'binary', 'multiclass', 'regression'
+              ) -> tuple[str, str, list|None]:
     "Task (`binary`, `multiclass`, `regression`), the reason, and the sorted class labels, for target `y`."
     name = y.name
     if task not in ("auto",) + TASKS:
         raise ConfigError(f"Unknown task {task!r}.{suggest(str(task), TASKS)} Use one of auto, {', '.join(TASKS)}.")
     nn = y.dropna()
     if len(nn) == 0:
-        raise TargetError(f"Target column '{name}' is missing in every row ({len(y)} rows). Choose another target or fill it in.")
+        raise TargetError(f"Target column '{name}' is missing in every row ({len(y)} rows). "
+                          "Choose another target or fill it in.")
     nu = nn.nunique()
     if nu == 1:
         raise TargetError(f"Target column '{name}' has only one value ({nn.iloc[0]!r}) in all {len(nn)} labelled rows: "
                           "there is nothing to learn. Check the target column or add rows of the other classes.")
     numeric = pd.api.types.is_numeric_dtype(nn) and not pd.api.types.is_bool_dtype(nn)
-    if not numeric and not pd.api.types.is_bool_dtype(nn) and as_numbers(_sample(nn)).notna().mean() >= 0.95 and nu > 10:
-        numeric, nn = True, as_numbers(nn).dropna()
+    text = not numeric and not pd.api.types.is_bool_dtype(nn)
+    if text and as_numbers(_sample(nn)).notna().mean() >= 0.95 and nu > 10:
+        numeric = True
+        nn = as_numbers(nn).dropna()
     integer = numeric and bool(np.all(nn.to_numpy(dtype=float) == np.round(nn.to_numpy(dtype=float))))
     classes = lambda: sorted(nn.unique().tolist(), key=lambda v: (str(type(v)), v))
     if task == "regression":
         if not numeric:
-            raise TaskError(f"Target column '{name}' holds labels such as {nn.iloc[0]!r}, not numbers: it cannot be a regression "
-                            "target. Use task='auto', 'binary' or 'multiclass'.")
+            raise TaskError(f"Target column '{name}' holds labels such as {nn.iloc[0]!r}, not numbers: it cannot be "
+                            "a regression target. Use task='auto', 'binary' or 'multiclass'.")
         return "regression", "asked for", None
     if task == "binary":
         if nu != 2:
@@ -271,14 +317,14 @@ def infer_task(y: pd.Series, task: str = "auto") -> tuple[str, str, list|None]:
     if task == "multiclass":
         if nu == 2: raise TaskError(f"Target column '{name}' has 2 distinct values: use task='binary'.")
         return "multiclass", "asked for", classes()
-    if nu == 2: return "binary", f"two distinct values", classes()
+    if nu == 2: return "binary", "two distinct values", classes()
     if numeric and not (integer and nu <= 10):
         return "regression", f"numbers with {nu} distinct values", None
     if numeric:
         return "multiclass", f"{nu} distinct integers (pass task='regression' if they are quantities)", classes()
     if nu > 100 and nu > 0.2 * len(nn):
-        raise TaskError(f"Target column '{name}' has {nu} distinct text values in {len(nn)} rows: that looks like an identifier "
-                        "or free text, not a class label. Choose another target.")
+        raise TaskError(f"Target column '{name}' has {nu} distinct text values in {len(nn)} rows: that looks like an "
+                        "identifier or free text, not a class label. Choose another target.")
     return "multiclass", f"{nu} distinct labels", classes()
 
 # %% ../nbs/01_data.ipynb #1d3a8a2a
@@ -309,14 +355,20 @@ class Schema:
     def names(self) -> list: return [c.name for c in self.columns]
     @property
     def roles(self) -> dict: return {c.name: c.role for c in self.columns}
-    def by_role(self, *roles) -> list: return [c.name for c in self.columns if c.role in roles and c.name != self.target]
+    def by_role(self, *roles) -> list:
+        "The columns (the target aside) whose role is one of `roles`."
+        return [c.name for c in self.columns if c.role in roles and c.name != self.target]
     @property
     def features(self) -> list:
         "Columns a model may learn from: all but the target, identifiers, constants and excluded columns."
-        return [c.name for c in self.columns if c.name != self.target and c.role not in ("identifier", "constant", "excluded")]
+        unused = ("identifier", "constant", "excluded")
+        return [c.name for c in self.columns if c.name != self.target and c.role not in unused]
     def to_frame(self) -> pd.DataFrame:
+        "One row per column: role, use (target, feature or ignored), dtype, distinct values, missing share, reason."
         df = pd.DataFrame([asdict(c) for c in self.columns])
-        df.insert(2, "use", ["target" if n == self.target else ("feature" if n in self.features else "ignored") for n in df.name])
+        features = set(self.features)
+        use = ["target" if n == self.target else "feature" if n in features else "ignored" for n in df.name]
+        df.insert(2, "use", use)
         return df.set_index("name")
     def to_dict(self) -> dict: return asdict(self)
     @classmethod
@@ -328,18 +380,26 @@ class Schema:
         return f"Schema({len(self.columns)} columns: {counts}{t})"
 
 # %% ../nbs/01_data.ipynb #e745bf06
-def infer_schema(df: pd.DataFrame, target: str|None = None, task: str = "auto", roles: dict|None = None) -> Schema:
-    "Infer every column's role (overridable with `roles={col: role}`) and, given a `target`, the task."
-    check_columns(df.columns, "The table")
+def infer_schema(df:pd.DataFrame, # the table
+                 target:str|None=None, # the target column, if any
+                 task:str="auto", # the task: 'auto' (inferred from the target), 'binary', 'multiclass', 'regression'
+                 roles:dict|None=None, # role overrides, {column: role}
+                ) -> Schema:
+    "Infer every column's role (overridable with `roles`) and, given a `target`, the task."
+    _check_columns(df.columns, "The table")
     if target is not None and target not in df.columns:
+        shown = ", ".join(map(str, list(df.columns)[:20]))
+        more = " ..." if df.shape[1] > 20 else ""
         raise ColumnNotFoundError(f"Target column '{target}' is not in the table.{suggest(target, df.columns)} "
-                                  f"Columns: {', '.join(map(str, list(df.columns)[:20]))}{' ...' if df.shape[1] > 20 else ''}.")
+                                  f"Columns: {shown}{more}.")
     roles = dict(roles or {})
     for col, role in roles.items():
         if col not in df.columns:
-            raise ColumnNotFoundError(f"Role override for column '{col}', which is not in the table.{suggest(str(col), df.columns)}")
+            raise ColumnNotFoundError(f"Role override for column '{col}', which is not in the table."
+                                      f"{suggest(str(col), df.columns)}")
         if role not in ROLES:
-            raise ConfigError(f"Unknown role {role!r} for column '{col}'.{suggest(str(role), ROLES)} Roles: {', '.join(ROLES)}.")
+            raise ConfigError(f"Unknown role {role!r} for column '{col}'.{suggest(str(role), ROLES)} "
+                              f"Roles: {', '.join(ROLES)}.")
     cols = []
     for name in df.columns:
         s = df[name]
@@ -353,302 +413,30 @@ def infer_schema(df: pd.DataFrame, target: str|None = None, task: str = "auto", 
         schema.classes = [c.item() if hasattr(c, "item") else c for c in classes] if classes is not None else None
     if not schema.features:
         ignored = [f"'{c.name}' ({c.role})" for c in cols if c.name != target]
-        raise NoFeaturesError(f"No feature columns are left once the target{f' {target!r}' if target else ''} is set aside: "
-                              f"{', '.join(ignored) or 'there are no other columns'}. Add columns, or override a role with roles=.")
+        the_target = f" {target!r}" if target else ""
+        others = ", ".join(ignored) or "there are no other columns"
+        raise NoFeaturesError(f"No feature columns are left once the target{the_target} is set aside: {others}. "
+                              "Add columns, or override a role with roles=.")
     return schema
 
-# %% ../nbs/01_data.ipynb #236362c1
-from sklearn.model_selection import KFold, StratifiedKFold
-from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-from sklearn.metrics import roc_auc_score, r2_score
-
-def _numeric_view(s: pd.Series, role: str) -> pd.Series|None:
-    "A column as floats for a one-column model: numbers, booleans, dates as seconds; None for text."
-    if role in ("numeric", "identifier") and pd.api.types.is_numeric_dtype(s):
-        return s.astype(float).replace([np.inf, -np.inf], np.nan)
-    if role == "numeric": return as_numbers(s)
-    if role == "datetime":
-        d = s if pd.api.types.is_datetime64_any_dtype(s) else as_dates(s)
-        return pd.Series(d.to_numpy(dtype="datetime64[ns]").astype("int64"), index=s.index).where(d.notna()).astype(float) / 1e9
-    return None
-
-def _encode_target(y: pd.Series, task: str):
-    if task == "regression": return (y if pd.api.types.is_numeric_dtype(y) else as_numbers(y)).to_numpy(dtype=float), None
-    codes, uniques = pd.factorize(y, sort=True)
-    return codes, len(uniques)
-
-def _lookup_oof(x: pd.Series, y, k, folds, task) -> np.ndarray:
-    "Out-of-fold prediction of y from the category of x alone (smoothed in-fold means / class frequencies)."
-    x = x.astype(str).to_numpy()
-    out = np.zeros((len(x), k or 1))
-    for tr, va in folds:
-        tab = pd.DataFrame(np.eye(k)[y[tr]] if k else y[tr][:, None], index=x[tr])
-        prior = tab.mean().to_numpy()
-        g = tab.groupby(level=0)
-        means = (g.sum() + 5 * prior) / (g.size().to_numpy()[:, None] + 5)
-        out[va] = means.reindex(x[va]).fillna(pd.Series(prior, index=means.columns)).to_numpy()
-    return out
-
-def _tree_oof(x: pd.Series, y, k, folds, task, seed) -> np.ndarray:
-    X = x.to_numpy(dtype=float)[:, None]
-    out = np.zeros((len(X), k or 1))
-    for tr, va in folds:
-        if task == "regression":
-            m = DecisionTreeRegressor(max_depth=8, min_samples_leaf=5, random_state=seed).fit(X[tr], y[tr])
-            out[va, 0] = m.predict(X[va])
-        else:
-            m = DecisionTreeClassifier(max_depth=8, min_samples_leaf=5, random_state=seed).fit(X[tr], y[tr])
-            out[np.ix_(va, m.classes_)] = m.predict_proba(X[va])
-    return out
-
-def _score(y, pred, k, task) -> float:
-    if task == "regression": return float(r2_score(y, pred[:, 0]))
-    if k == 2: return float(roc_auc_score(y, pred[:, 1]))
-    return float(roc_auc_score(y, pred, multi_class="ovr", average="macro", labels=list(range(k))))
-
-# %% ../nbs/01_data.ipynb #6abf32ab
-def leakage_scores(df: pd.DataFrame, schema: Schema, *, threshold: float = 0.98, n_splits: int = 3,
-                   max_rows: int = 5000, seed: int = 0) -> pd.DataFrame:
-    "Out-of-fold score of a one-column model per feature; `suspect` where it reaches `threshold`."
-    if schema.target is None: raise ConfigError("Leakage needs a target: build the schema with infer_schema(df, target=...).")
-    d = df[df[schema.target].notna()]
-    if len(d) > max_rows: d = d.sample(max_rows, random_state=seed)
-    y, k = _encode_target(d[schema.target], schema.task)
-    if schema.task != "regression" and np.bincount(y).min() >= n_splits:
-        folds = list(StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(d, y))
-    else: folds = list(KFold(n_splits, shuffle=True, random_state=seed).split(d))
-    rows = []
-    for c in schema.columns:
-        if c.name == schema.target or c.role in ("constant", "text"): continue
-        x = d[c.name]
-        num = _numeric_view(x, c.role)
-        if c.role in ("categorical", "boolean"):
-            pred, model = _lookup_oof(x, y, k, folds, schema.task), "category lookup"
-        elif num is not None:
-            pred, model = _tree_oof(num, y, k, folds, schema.task, seed), "decision tree"
-        else: continue
-        rows.append(dict(column=c.name, role=c.role, model=model, score=_score(y, pred, k, schema.task)))
-    out = pd.DataFrame(rows, columns=["column", "role", "model", "score"]).sort_values("score", ascending=False, ignore_index=True)
-    out["metric"] = "r2" if schema.task == "regression" else "roc_auc"
-    out["suspect"] = out.score >= threshold
-    return out
-
-# %% ../nbs/01_data.ipynb #9bdf3a7d
-@dataclass
-class Finding:
-    "One data-quality observation."
-    check: str
-    severity: str
-    message: str
-    column: str|None = None
-    value: float|None = None
-
-@dataclass
-class QualityReport:
-    "Findings of `quality_report`, plus the per-column missing rates and the leakage table."
-    n_rows: int
-    n_columns: int
-    findings: list
-    missing: pd.Series
-    leakage: pd.DataFrame|None = None
-    read: dict|None = None
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(f) for f in self.findings], columns=["check", "severity", "column", "message", "value"])
-    def of(self, check: str) -> list: return [f for f in self.findings if f.check == check]
-    def columns(self, check: str) -> list: return [f.column for f in self.of(check)]
-    @property
-    def warnings(self) -> list: return [f for f in self.findings if f.severity == "warning"]
-    def summary(self) -> str:
-        lines = [f"{self.n_rows:,} rows x {self.n_columns} columns: {len(self.warnings)} warnings, "
-                 f"{len(self.findings) - len(self.warnings)} notes"]
-        lines += [f"  [{f.severity}] {f.message}" for f in sorted(self.findings, key=lambda f: f.severity != "warning")]
-        return "\n".join(lines)
-    def __repr__(self): return self.summary()
-
-# %% ../nbs/01_data.ipynb #e5189f5c
-def _check_names(df) -> list:
-    out = []
-    for c in df.columns:
-        s = str(c)
-        why = ("is not a string" if not isinstance(c, str) else "is empty" if not s.strip() else
-               "has leading or trailing spaces" if s != s.strip() else "was blank in the file (pandas named it)" if s.startswith("Unnamed: ") else
-               "contains a line break" if "\n" in s or "\r" in s else "")
-        if why: out.append(Finding("column_name", "info", f"Column name {s!r} {why}; consider renaming it.", s))
-    return out
-
-def _check_missing(df, schema, n) -> list:
-    out, miss = [], df.isna().mean()
-    for c, rate in miss.items():
-        if c == schema.target or rate == 0: continue
-        if rate == 1: out.append(Finding("all_missing", "warning", f"'{c}' is missing in every row; it will be ignored.", c, 1.0))
-        else:
-            sev = "warning" if rate >= 0.3 else "info"
-            out.append(Finding("missing", sev, f"'{c}' is missing in {rate:.1%} of rows ({int(rate * n):,}).", c, float(rate)))
-    return out
-
-def _check_values(df, schema) -> list:
-    out = []
-    for c in schema.columns:
-        s = df[c.name]
-        if pd.api.types.is_float_dtype(s):
-            ninf = int(np.isinf(s.to_numpy(dtype=float)).sum())
-            if ninf: out.append(Finding("infinite", "warning", f"'{c.name}' has {ninf:,} infinite values; they will be treated as missing.", c.name, ninf))
-        if c.role == "numeric" and not pd.api.types.is_numeric_dtype(s):
-            nn = s.dropna()
-            bad = nn[as_numbers(nn).isna()]
-            if len(bad):
-                ex = ", ".join(repr(v) for v in bad.value_counts().index[:3])
-                out.append(Finding("mixed_types", "warning", f"'{c.name}' is numeric but {len(bad):,} values are not numbers ({ex}); "
-                                   "they will be treated as missing.", c.name, len(bad)))
-        elif s.dtype == object:
-            kinds = s.dropna().map(lambda v: type(v).__name__).value_counts()
-            if len(kinds) > 1:
-                out.append(Finding("mixed_types", "warning", f"'{c.name}' mixes Python types ({', '.join(f'{k}: {v}' for k, v in kinds.items())}).", c.name))
-    return out
-
-def _check_columns_roles(df, schema, n) -> list:
-    out = []
-    for c in schema.columns:
-        if c.name == schema.target: continue
-        if c.role == "constant" and c.missing < 1:
-            out.append(Finding("constant", "warning", f"'{c.name}' is constant ({c.reason}); it carries no information and will be ignored.", c.name))
-        elif c.role == "identifier":
-            out.append(Finding("identifier", "info", f"'{c.name}' looks like an identifier ({c.reason}); it will not be used as a feature.", c.name))
-        if c.role not in ("constant",) and c.n_unique > 1:
-            top = df[c.name].value_counts(normalize=True, dropna=False).iloc[0]
-            if top >= 0.99:
-                out.append(Finding("near_constant", "info", f"'{c.name}' has one value in {top:.1%} of rows.", c.name, float(top)))
-        if c.role == "categorical" and (c.n_unique > 50 or c.n_unique > 0.1 * n):
-            out.append(Finding("high_cardinality", "info", f"'{c.name}' has {c.n_unique:,} categories; it needs frequency or target "
-                               "encoding rather than one-hot.", c.name, c.n_unique))
-    return out
-
-def _check_target(df, schema) -> list:
-    out, t = [], schema.target
-    if t is None: return out
-    y = df[t]
-    nmiss = int(y.isna().sum())
-    if nmiss:
-        rows = np.flatnonzero(y.isna().to_numpy())[:5].tolist()
-        out.append(Finding("missing_target", "warning", f"{nmiss:,} rows ({nmiss / len(y):.1%}) have no value of target '{t}' "
-                           f"(first at rows {rows}); they are left out of training and can be scored later.", t, nmiss))
-    if schema.task in ("binary", "multiclass"):
-        share = y.value_counts(normalize=True)
-        counts = y.value_counts()
-        if share.iloc[-1] < 0.1:
-            out.append(Finding("class_imbalance", "warning", f"Target '{t}' is imbalanced: class {share.index[-1]!r} is {share.iloc[-1]:.1%} "
-                               f"of labelled rows; prefer ROC-AUC/PR-AUC to accuracy and stratified splits.", t, float(share.iloc[-1])))
-        rare = counts[counts < 10]
-        if len(rare):
-            out.append(Finding("rare_class", "warning", f"Target '{t}' has classes with fewer than 10 rows: "
-                               f"{', '.join(f'{k!r} ({v})' for k, v in rare.items())}; merge or drop them, or collect more.", t, int(rare.min())))
-    return out
-
-# %% ../nbs/01_data.ipynb #c4d33909
-def quality_report(df: pd.DataFrame, schema: Schema|None = None, *, target: str|None = None, leakage: bool = True,
-                   leakage_threshold: float = 0.98, seed: int = 0) -> QualityReport:
-    "Run every data-quality check on `df` (schema inferred if not given) and return the findings."
-    schema = schema or infer_schema(df, target)
-    n = len(df)
-    findings = _check_names(df) + _check_missing(df, schema, n)
-    dup = df.duplicated().to_numpy()
-    ndup = int(dup.sum())
-    if ndup:
-        first = np.flatnonzero(dup)[:5].tolist()
-        findings.append(Finding("duplicate_rows", "warning" if ndup / n >= 0.01 else "info",
-                                f"{ndup:,} rows ({ndup / n:.1%}) repeat an earlier row exactly (e.g. rows {first}); "
-                                "drop them if they are not real repeats, and keep copies on one side of a split.", None, ndup))
-    findings += _check_values(df, schema) + _check_columns_roles(df, schema, n) + _check_target(df, schema)
-    lk = None
-    if leakage and schema.target is not None and df[schema.target].notna().sum() >= 20:
-        lk = leakage_scores(df, schema, threshold=leakage_threshold, seed=seed)
-        for r in lk[lk.suspect].itertuples():
-            findings.append(Finding("leakage", "warning", f"'{r.column}' alone predicts '{schema.target}' almost perfectly "
-                                    f"({r.metric} {r.score:.3f} out of fold): check it is known before the outcome, or drop it.", r.column, r.score))
-    read = df.attrs.get("mle_read")
-    if read and read.get("format") == "csv" and (read.get("encoding") not in ("utf-8", None) or read.get("sep") != ","):
-        findings.append(Finding("file_format", "info", f"Read '{Path(read['file']).name}' as {read['encoding']} with "
-                                f"delimiter {read['sep']!r}.", None))
-    return QualityReport(n, df.shape[1], findings, df.isna().mean(), lk, read)
-
-# %% ../nbs/01_data.ipynb #cc1250f8
-from lightgbm import LGBMClassifier
-
-@dataclass
-class AdversarialResult:
-    "How well a classifier tells table `a` from table `b`, and which columns give them away."
-    auc: float
-    auc_std: float
-    columns: pd.DataFrame
-    n_a: int
-    n_b: int
-    only_in_a: list = field(default_factory=list)
-    only_in_b: list = field(default_factory=list)
-
-    @property
-    def verdict(self) -> str:
-        if self.auc < 0.6: return "alike"
-        return "somewhat different" if self.auc < 0.75 else "clearly different"
-    def __repr__(self):
-        top = ", ".join(f"{r.column} ({r.importance:.0%})" for r in self.columns.head(3).itertuples())
-        return f"AdversarialResult(auc={self.auc:.3f} ± {self.auc_std:.3f}: {self.verdict}; top columns: {top})"
-
-def _adv_matrix(a: pd.DataFrame, b: pd.DataFrame, schema: Schema, cols: list) -> pd.DataFrame:
-    both = pd.concat([a[cols], b[cols]], ignore_index=True)
-    out = {}
-    for c in cols:
-        role = schema[c].role
-        num = _numeric_view(both[c], role)
-        if num is not None: out[c] = num
-        elif role == "text": out[c] = both[c].astype("string").str.len().astype(float)
-        else: out[c] = both[c].astype("string").astype("category")
-    return pd.DataFrame(out)
-
-# %% ../nbs/01_data.ipynb #468fa43d
-def adversarial_validation(a: pd.DataFrame, b: pd.DataFrame, *, schema: Schema|None = None, exclude=(),
-                           n_splits: int = 5, max_rows: int = 20000, seed: int = 0, n_jobs: int = 1) -> AdversarialResult:
-    "Cross-validated ROC-AUC of a LightGBM classifier telling the rows of `a` from those of `b`, and the columns it uses."
-    schema = schema or infer_schema(a)
-    exclude = set([exclude] if isinstance(exclude, str) else exclude) | ({schema.target} if schema.target else set())
-    for c in exclude:
-        if c not in a.columns and c not in b.columns:
-            raise ColumnNotFoundError(f"Column '{c}' to exclude is in neither table.{suggest(str(c), list(a.columns))}")
-    cols = [c for c in schema.features if c in b.columns and c not in exclude]
-    if not cols: raise NoFeaturesError("The two tables share no usable feature columns; check that they have the same header.")
-    if len(a) < n_splits or len(b) < n_splits:
-        raise SplitError(f"Adversarial validation needs at least n_splits={n_splits} rows in each table (got {len(a)} and {len(b)}).")
-    a_s = a.sample(min(len(a), max_rows), random_state=seed)
-    b_s = b.sample(min(len(b), max_rows), random_state=seed)
-    X = _adv_matrix(a_s, b_s, schema, cols)
-    y = np.r_[np.zeros(len(a_s), int), np.ones(len(b_s), int)]
-    oof, gains, aucs = np.zeros(len(y)), np.zeros(len(cols)), []
-    for tr, va in StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(X, y):
-        m = LGBMClassifier(n_estimators=150, learning_rate=0.05, num_leaves=15, min_child_samples=20, subsample=0.8,
-                           subsample_freq=1, colsample_bytree=0.8, random_state=seed, n_jobs=n_jobs, verbose=-1)
-        m.fit(X.iloc[tr], y[tr])
-        oof[va] = m.predict_proba(X.iloc[va])[:, 1]
-        aucs.append(roc_auc_score(y[va], oof[va]))
-        gains += m.booster_.feature_importance("gain")
-    imp = pd.DataFrame({"column": cols, "importance": gains / max(gains.sum(), 1e-12)})
-    imp = imp.sort_values("importance", ascending=False, ignore_index=True)
-    return AdversarialResult(float(roc_auc_score(y, oof)), float(np.std(aucs)), imp, len(a), len(b),
-                             [c for c in a.columns if c not in b.columns], [c for c in b.columns if c not in a.columns])
-
 # %% ../nbs/01_data.ipynb #0da108e6
-from sklearn.model_selection import (StratifiedShuffleSplit, ShuffleSplit, GroupShuffleSplit, GroupKFold,
-                                     StratifiedGroupKFold)
+from sklearn.model_selection import (KFold, StratifiedKFold, StratifiedShuffleSplit, ShuffleSplit,
+                                     GroupShuffleSplit, GroupKFold, StratifiedGroupKFold)
 STRATEGIES = ("auto", "random", "stratified", "group", "time")
 
 def _split_inputs(df, target, strategy, group, time, task):
     "Resolve `auto` and gather the labels, groups and times a strategy needs."
     if strategy not in STRATEGIES:
-        raise ConfigError(f"Unknown split strategy {strategy!r}.{suggest(str(strategy), STRATEGIES)} Use one of {', '.join(STRATEGIES)}.")
+        raise ConfigError(f"Unknown split strategy {strategy!r}.{suggest(str(strategy), STRATEGIES)} "
+                          f"Use one of {', '.join(STRATEGIES)}.")
     for what, col in (("target", target), ("group", group), ("time", time)):
         if col is not None and col not in df.columns:
             raise ColumnNotFoundError(f"The {what} column '{col}' is not in the table.{suggest(str(col), df.columns)}")
     if strategy == "auto":
-        strategy = "time" if time is not None else "group" if group is not None else "stratified" if target is not None else "random"
+        if time is not None: strategy = "time"
+        elif group is not None: strategy = "group"
+        elif target is not None: strategy = "stratified"
+        else: strategy = "random"
     if strategy == "group" and group is None: raise ConfigError("strategy='group' needs group=<column>.")
     if strategy == "time" and time is None: raise ConfigError("strategy='time' needs time=<column>.")
     if strategy == "stratified" and target is None: raise ConfigError("strategy='stratified' needs a target column.")
@@ -676,8 +464,8 @@ def _split_inputs(df, target, strategy, group, time, task):
 def _check_classes(y, parts: int, what: str):
     vals, counts = np.unique(y, return_counts=True)
     if counts.min() < parts:
-        raise SplitError(f"Class {vals[counts.argmin()]!r} has {counts.min()} rows, fewer than {what}={parts} needs for a "
-                         "stratified split: lower it, merge rare classes, or use strategy='random'.")
+        raise SplitError(f"Class {vals[counts.argmin()]!r} has {counts.min()} rows, fewer than {what}={parts} needs "
+                         "for a stratified split: lower it, merge rare classes, or use strategy='random'.")
 
 def _time_cut(times_sorted, pos: int) -> int:
     "Move a cut position forward past rows that share the timestamp just before it."
@@ -685,8 +473,16 @@ def _time_cut(times_sorted, pos: int) -> int:
     return pos
 
 # %% ../nbs/01_data.ipynb #fc33c175
-def split_holdout(df: pd.DataFrame, target: str|None = None, *, strategy: str = "auto", test_size: float = 0.25,
-                  group: str|None = None, time: str|None = None, task: str|None = None, seed: int = 0):
+def split_holdout(df:pd.DataFrame, # the table
+                  target:str|None=None, # the target column (stratified on, unless a group or time column is given)
+                  *,
+                  strategy:str="auto", # 'auto', 'random', 'stratified', 'group' or 'time'
+                  test_size:float=0.25, # the share of rows held out
+                  group:str|None=None, # a column whose groups never straddle the split
+                  time:str|None=None, # a column to order by: the test rows come after the training rows
+                  task:str|None=None, # the target's task, if known (else inferred)
+                  seed:int=0, # the random seed
+                 ):
     "Positions `(train, test)` of one holdout split: stratified, group, time-ordered or random."
     if not 0 < test_size < 1: raise ConfigError(f"test_size must be between 0 and 1 (got {test_size}).")
     n = len(df)
@@ -696,25 +492,37 @@ def split_holdout(df: pd.DataFrame, target: str|None = None, *, strategy: str = 
     if strategy == "time":
         order = np.argsort(times, kind="stable")
         cut = _time_cut(times[order], int(round(n * (1 - test_size))))
-        if cut >= n: raise SplitError(f"All rows share the last timestamp of '{time}': nothing is left for the test part.")
+        if cut >= n:
+            raise SplitError(f"All rows share the last timestamp of '{time}': nothing is left for the test part.")
         tr, te = order[:cut], order[cut:]
     elif strategy == "group":
-        if len(np.unique(groups)) < 2: raise SplitError(f"The group column '{group}' has a single group: nothing to split on.")
+        if len(np.unique(groups)) < 2:
+            raise SplitError(f"The group column '{group}' has a single group: nothing to split on.")
         tr, te = next(GroupShuffleSplit(1, test_size=test_size, random_state=seed).split(idx, groups=groups))
     elif strategy == "stratified":
         _check_classes(y, 2, "a holdout split")
         try: tr, te = next(StratifiedShuffleSplit(1, test_size=test_size, random_state=seed).split(idx, y))
-        except ValueError as e: raise SplitError(f"Stratified split failed: {e} Use a larger test_size or strategy='random'.") from None
+        except ValueError as e:
+            raise SplitError(f"Stratified split failed: {e} Use a larger test_size or strategy='random'.") from None
     else:
         tr, te = next(ShuffleSplit(1, test_size=test_size, random_state=seed).split(idx))
     return np.sort(tr), np.sort(te)
 
 # %% ../nbs/01_data.ipynb #1708aed3
-def cv_folds(df: pd.DataFrame, target: str|None = None, *, strategy: str = "auto", n_splits: int = 5,
-             group: str|None = None, time: str|None = None, task: str|None = None, seed: int = 0) -> list:
-    "Cross-validation folds `[(train, valid), ...]` as row positions: stratified, group, time-ordered (expanding) or random."
+def cv_folds(df:pd.DataFrame, # the table
+             target:str|None=None, # the target column (stratified on, unless a group or time column is given)
+             *,
+             strategy:str="auto", # 'auto', 'random', 'stratified', 'group' or 'time'
+             n_splits:int=5, # the number of folds
+             group:str|None=None, # a column whose groups never straddle a fold
+             time:str|None=None, # a column to order by: expanding windows, each fold validated on later rows
+             task:str|None=None, # the target's task, if known (else inferred)
+             seed:int=0, # the random seed
+            ) -> list:
+    "Cross-validation folds `[(train, valid), ...]` as row positions: stratified, group, time-ordered or random."
     n = len(df)
-    if not 2 <= n_splits <= n: raise ConfigError(f"n_splits must be between 2 and the number of rows ({n}); got {n_splits}.")
+    if not 2 <= n_splits <= n:
+        raise ConfigError(f"n_splits must be between 2 and the number of rows ({n}); got {n_splits}.")
     strategy, y, groups, times = _split_inputs(df, target, strategy, group, time, task)
     idx = np.arange(n)
     if strategy == "time":
@@ -723,11 +531,14 @@ def cv_folds(df: pd.DataFrame, target: str|None = None, *, strategy: str = "auto
         cuts = [_time_cut(ts, int(round(n * k / (n_splits + 1)))) for k in range(1, n_splits + 2)]
         folds = [(np.sort(order[:cuts[k]]), np.sort(order[cuts[k]:cuts[k + 1]])) for k in range(n_splits)]
         if any(len(v) == 0 or len(t) == 0 for t, v in folds):
-            raise SplitError(f"Too few distinct timestamps in '{time}' for {n_splits} time-ordered folds; lower n_splits.")
+            raise SplitError(f"Too few distinct timestamps in '{time}' for {n_splits} time-ordered folds; "
+                             "lower n_splits.")
         return folds
     if strategy == "group":
         ng = len(np.unique(groups))
-        if ng < n_splits: raise SplitError(f"The group column '{group}' has {ng} groups, fewer than n_splits={n_splits}: lower n_splits.")
+        if ng < n_splits:
+            raise SplitError(f"The group column '{group}' has {ng} groups, fewer than n_splits={n_splits}: "
+                             "lower n_splits.")
         if y is not None and target is not None and (task or infer_task(df[target])[0]) != "regression":
             splitter = StratifiedGroupKFold(n_splits, shuffle=True, random_state=seed)
         else: splitter = GroupKFold(n_splits, shuffle=True, random_state=seed)
