@@ -1,4 +1,4 @@
-"""Run a report template with papermill, render it to HTML without code, and say in it exactly how to regenerate it.
+"""Run a report template with papermill, render it to HTML without code, and say how to regenerate it.
 
 Docs: https://mlengineer.github.io/mlengineer/reports.html.md"""
 
