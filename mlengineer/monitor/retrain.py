@@ -1,4 +1,4 @@
-"""A challenger on recent labelled rows, a paired bootstrap against the champion, gates, promotion on evidence.
+"""Challenge the champion with recent labelled rows: paired bootstrap, latency and fairness gates, promotion.
 
 Docs: https://mlengineer.github.io/mlengineer/retrain.html.md"""
 
