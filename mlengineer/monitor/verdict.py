@@ -1,4 +1,4 @@
-"""One verdict for a batch of new rows: data drift, estimated and realized performance, the alerts and what to do.
+"""One verdict for a batch of new rows: data drift, estimated and realized performance, alerts, what to do.
 
 Docs: https://mlengineer.github.io/mlengineer/verdict.html.md"""
 
@@ -31,10 +31,14 @@ class Monitoring:
     has_labels: bool # whether some rows of the batch had labels
 
     @property
-    def status(self) -> str: return "alert" if self.alerts else "ok"
+    def status(self) -> str:
+        "'alert' when there is an alert, else 'ok'."
+        return "alert" if self.alerts else "ok"
 
     @property
-    def exit_status(self) -> int: return ALERT_EXIT_STATUS if self.alerts else 0
+    def exit_status(self) -> int:
+        "The exit status of `mle monitor`: ALERT_EXIT_STATUS on an alert, else 0."
+        return ALERT_EXIT_STATUS if self.alerts else 0
 
     def verdict(self) -> str:
         "One line for a terminal or a scheduler's log."
