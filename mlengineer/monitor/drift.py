@@ -492,6 +492,7 @@ class DriftReport:
 
     def __repr__(self): return f"DriftReport(drifted={self.drifted}, columns={self.drifted_columns})\n{self.summary()}"
 
+# %% ../../nbs/40_drift.ipynb #09ac38bc
 def _bh(p: pd.Series, alpha: float) -> tuple[pd.Series, pd.Series]:
     "Benjamini-Hochberg q-values over the non-missing p-values, and the flags q <= alpha."
     q = pd.Series(np.nan, index=p.index)
