@@ -1,4 +1,4 @@
-"""One command for the lifecycle; a user's mistake is one line on stderr and a non-zero exit, never a traceback.
+"""One command for the lifecycle; a mistake is one line on stderr and a non-zero exit, never a traceback.
 
 Docs: https://mlengineer.github.io/mlengineer/cli.html.md"""
 
@@ -27,6 +27,9 @@ def _add_data_args(p: argparse.ArgumentParser):
     p.add_argument("--sep", help="CSV delimiter (default: sniffed)")
     p.add_argument("--encoding", help="text encoding (default: sniffed)")
 
+def _add_seed(p: argparse.ArgumentParser, help: str|None = "random seed (default 0)"):
+    p.add_argument("--seed", type=int, default=0, help=help)
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mle", description="mlengineer: from a raw table to a deployed, explained, fair, "
                                 "monitored model.", epilog="Run `mle VERB --help` for a verb's options.")
@@ -38,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "and the data-quality findings, including target-leakage suspects.")
     _add_data_args(d)
     d.add_argument("--no-leakage", action="store_true", help="skip the (sampled, cross-validated) leakage check")
-    d.add_argument("--seed", type=int, default=0, help="seed of the sampled checks (default 0)")
+    _add_seed(d, "seed of the sampled checks (default 0)")
     d.add_argument("--json", action="store_true", help="print the schema and findings as JSON")
     sp = sub.add_parser("split", help="split a table into train and test files (stratified, group or time-ordered)",
                         description="Write <stem>_train and <stem>_test files (CSV, or Parquet for a Parquet input) "
@@ -49,24 +52,26 @@ def _parser() -> argparse.ArgumentParser:
     sp.add_argument("--test-size", type=float, default=0.25, help="share of rows in the test file (default 0.25)")
     sp.add_argument("--group", help="group column (a group's rows stay on one side)")
     sp.add_argument("--time-col", help="time column (the test file holds the latest rows)")
-    sp.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _add_seed(sp)
     sp.add_argument("--out-dir", default=".", help="folder to write to (default: the current one)")
     t = sub.add_parser("train", help="train a model under a time budget and save it as a bundle",
-                       description="Infer the task, search model families with cross-validation under a hard time budget "
-                                   "(the whole command, loading and saving included, stays within it), ensemble the best, "
-                                   "and write a model bundle.")
+                       description="Infer the task, search model families with cross-validation under a hard time "
+                                   "budget (the whole command, loading and saving included, stays within it), "
+                                   "ensemble the best, and write a model bundle.")
     _add_data_args(t)
     t.add_argument("--metric", default="auto", help="metric to optimise: auto (ROC-AUC / log-loss / RMSE) or a "
                    "scikit-learn scorer name such as accuracy, f1, mae")
     t.add_argument("--time-budget", type=float, default=60, help="seconds for the whole command (default 60)")
-    t.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _add_seed(t)
     t.add_argument("--out", help="bundle directory to write (default: models/<data file stem>)")
-    t.add_argument("--families", help="comma-separated model families (default: all): " + "lightgbm,hgb,et,rf,linear,knn,mlp")
-    t.add_argument("--split", default="auto", choices=["auto", "random", "stratified", "group", "time"], help="CV split strategy")
+    t.add_argument("--families", help="comma-separated model families (default: all): "
+                   "lightgbm,hgb,et,rf,linear,knn,mlp")
+    t.add_argument("--split", default="auto", choices=["auto", "random", "stratified", "group", "time"],
+                   help="CV split strategy")
     t.add_argument("--group", help="group column for --split group (rows of a group stay in one fold)")
     t.add_argument("--time-col", help="time column for --split time (validate on later rows)")
-    t.add_argument("--deterministic", action="store_true", help="a fixed number of trials (--max-trials), no time-based "
-                   "decisions: the same data and seed give the same model")
+    t.add_argument("--deterministic", action="store_true", help="a fixed number of trials (--max-trials), no "
+                   "time-based decisions: the same data and seed give the same model")
     t.add_argument("--max-trials", type=int, help="stop after this many trials")
     t.add_argument("--max-latency-us", type=float, help="deploy the best model (ensemble or single) whose estimated "
                    "single-row latency is within this many microseconds")
@@ -76,10 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--select-features", action="store_true", help="before the search, leave out columns without which "
                    "the cross-validated score is no worse (backward elimination, within a quarter of the budget)")
     t.add_argument("--refit", choices=["auto", "yes", "no"], default="auto", help="refit the chosen models on all rows "
-                   "inside the budget (auto: forests always, all models from 100,000 rows up) or keep their fold models")
+                   "inside the budget (auto: forests always, all models from 100,000 rows up) or keep their fold "
+                   "models")
     t.add_argument("--pool", choices=["auto", "mean", "log"], default="auto", help="how the ensemble pools class "
-                   "probabilities: mean averages them, log averages their log-odds; auto selects the ensemble under both "
-                   "and keeps the better out of fold (regression always averages)")
+                   "probabilities: mean averages them, log averages their log-odds; auto selects the ensemble under "
+                   "both and keeps the better out of fold (regression always averages)")
     t.add_argument("--report", action="store_true", help="also write the training report to reports/<stem>/train.html")
     t.add_argument("--report-dir", help="folder of the training report (default: reports/<data file stem>)")
     t.add_argument("--quiet", action="store_true", help="do not print the search progress")
@@ -91,15 +97,20 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--out", required=True, help="output file, .csv or .parquet")
     pr.add_argument("--sep", help="CSV delimiter of DATA (default: sniffed)")
     pr.add_argument("--encoding", help="text encoding of DATA (default: sniffed)")
-    pr.add_argument("--chunk-rows", type=int, default=50_000, help="rows scored at a time; memory stays bounded (default 50000)")
+    pr.add_argument("--chunk-rows", type=int, default=50_000,
+                    help="rows scored at a time; memory stays bounded (default 50000)")
     pr.add_argument("--quiet", action="store_true", help="no progress line")
     sv = sub.add_parser("serve", help="serve a model over HTTP (FastAPI on uvicorn)",
-                        description="POST /predict, POST /explain, GET /health, /ready, /metadata, /metrics (Prometheus), "
-                                    "/docs. Set MLE_API_KEY to require the X-API-Key header. Needs the serve extra.")
-    sv.add_argument("model", help="bundle directory, or NAME[@ALIAS] of a registry model (follows the alias: hot reload)")
-    sv.add_argument("--host", default="127.0.0.1"); sv.add_argument("--port", type=int, default=8000)
+                        description="POST /predict, POST /explain, GET /health, /ready, /metadata, /metrics "
+                                    "(Prometheus), /docs. Set MLE_API_KEY to require the X-API-Key header. Needs the "
+                                    "serve extra.")
+    sv.add_argument("model", help="bundle directory, or NAME[@ALIAS] of a registry model (follows the alias: hot "
+                    "reload)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--registry", help="registry directory for NAME[@ALIAS] (default: $MLE_REGISTRY or ./registry)")
-    sv.add_argument("--alias", default="champion", help="alias to follow when MODEL is a registry name (default champion)")
+    sv.add_argument("--alias", default="champion",
+                    help="alias to follow when MODEL is a registry name (default champion)")
     sv.add_argument("--max-body-bytes", type=int, default=1_000_000, help="larger requests get 413 (default 1000000)")
     sv.add_argument("--log", help="prediction log (SQLite) to write every scored row to before answering")
     r = sub.add_parser("report", help="write an HTML report", description="Run a report template with papermill and "
@@ -109,10 +120,11 @@ def _parser() -> argparse.ArgumentParser:
                        description="Write the data report: schema, quality findings, missing values, target balance, "
                                    "distributions, correlations and the leakage check.")
     _add_data_args(rd)
-    rd.add_argument("--seed", type=int, default=0, help="seed of the sampled checks (default 0)")
+    _add_seed(rd, "seed of the sampled checks (default 0)")
     rd.add_argument("--out-dir", help="folder to write to (default: reports/<data file stem>)")
-    rt = rs.add_parser("train", help="the training report of a saved model", description="Write the training report of a "
-                       "bundle: leaderboard, search trajectory, ensemble, deployment front, ledger, learning curve.")
+    rt = rs.add_parser("train", help="the training report of a saved model", description="Write the training report "
+                       "of a bundle: leaderboard, search trajectory, ensemble, deployment front, ledger, learning "
+                       "curve.")
     _add_model_args(rt, "the training table (for the learning curve)")
     _add_evaluate_args(rs.add_parser("evaluate", help="the evaluation report (as mle evaluate)",
                                      description="Same as `mle evaluate MODEL DATA`."))
@@ -123,10 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument("--sensitive", required=True, help="comma-separated sensitive column(s), e.g. race,sex")
     rf.add_argument("--positive", help="the outcome counted as selected (default: the second class)")
     rf.add_argument("--threshold", type=float, default=0.5, help="decision threshold on P(positive) (default 0.5)")
-    rf.add_argument("--min-group", type=int, default=30, help="smaller groups are flagged as too small to judge (default 30)")
+    rf.add_argument("--min-group", type=int, default=30,
+                    help="smaller groups are flagged as too small to judge (default 30)")
     _add_evaluate_args(sub.add_parser("evaluate", help="evaluate a model on held-out data (HTML report)",
-                       description="Write the evaluation report: metrics with bootstrap intervals, plots, calibration, "
-                                   "the decision threshold and its cost, conformal coverage, weak segments, importance."))
+                       description="Write the evaluation report: metrics with bootstrap intervals, plots, "
+                                   "calibration, the decision threshold and its cost, conformal coverage, weak "
+                                   "segments, importance."))
     g = sub.add_parser("registry", help="named models, numbered versions, champion/challenger aliases",
                        description="A local model registry (a directory: --root, $MLE_REGISTRY or ./registry).")
     g.add_argument("--root", help="registry directory (default: $MLE_REGISTRY or ./registry)")
@@ -134,65 +148,79 @@ def _parser() -> argparse.ArgumentParser:
     gl = gs.add_parser("list", help="models, or the versions of one model")
     gl.add_argument("name", nargs="?", help="a model name: list its versions")
     gr = gs.add_parser("register", help="add a bundle as the next version of NAME")
-    gr.add_argument("name"); gr.add_argument("bundle", help="bundle directory (from mle train)")
+    gr.add_argument("name")
+    gr.add_argument("bundle", help="bundle directory (from mle train)")
     gr.add_argument("--note", help="a note stored with the version")
     gr.add_argument("--promote", action="store_true", help="also make it the champion")
     gp = gs.add_parser("promote", help="point an alias (default champion) at a version")
-    gp.add_argument("name"); gp.add_argument("version", help="version number, 'latest' or another alias")
-    gp.add_argument("--alias", default="champion"); gp.add_argument("--reason")
+    gp.add_argument("name")
+    gp.add_argument("version", help="version number, 'latest' or another alias")
+    gp.add_argument("--alias", default="champion")
+    gp.add_argument("--reason")
     gb = gs.add_parser("rollback", help="point an alias back at the version it held before")
-    gb.add_argument("name"); gb.add_argument("--alias", default="champion"); gb.add_argument("--reason")
+    gb.add_argument("name")
+    gb.add_argument("--alias", default="champion")
+    gb.add_argument("--reason")
     gh = gs.add_parser("history", help="alias changes and decisions of NAME")
     gh.add_argument("name")
+    monitoring = ("Compare a batch of new rows with the model's reference sample (data drift with calibrated nulls, "
+                  "the predictions, a domain classifier), estimate performance without labels (CBPE) and measure it "
+                  "where labels have arrived; write reports/<model>/monitor.html and print a verdict. "
+                  "Exit status 0: nothing to act on; 4: an alert was raised. "
+                  "`mle monitor labels LOG FILE` joins late labels into a prediction log instead.")
     mo = sub.add_parser("monitor", help="drift and performance of a batch: HTML report, one-line verdict, exit status",
-                        description="Compare a batch of new rows with the model's reference sample (data drift with calibrated "
-                                    "nulls, the predictions, a domain classifier), estimate performance without labels (CBPE) and "
-                                    "measure it where labels have arrived; write reports/<model>/monitor.html and print a verdict. "
-                                    "Exit status 0: nothing to act on; 4: an alert was raised. "
-                                    "`mle monitor labels LOG FILE` joins late labels into a prediction log instead.")
+                        description=monitoring)
     mo.add_argument("model", help="model bundle directory")
     mo.add_argument("data", help="the batch: .csv, .csv.gz or .parquet with the model's feature columns")
     mo.add_argument("--labels", help="column of true outcomes, where they have arrived")
     mo.add_argument("--time", help="column ordering the rows in time (windows are taken along it)")
-    mo.add_argument("--window", help="window: 7D, 30D, ... with --time, else a number of rows (default: about 6 windows)")
+    mo.add_argument("--window", help="window: 7D, 30D, ... with --time, else a number of rows (default: about 6 "
+                    "windows)")
     mo.add_argument("--alpha", type=float, default=0.05, help="false-discovery rate of the drift tests (default 0.05)")
-    mo.add_argument("--seed", type=int, default=0)
+    _add_seed(mo, None)
     mo.add_argument("--out-dir", help="folder to write to (default: reports/<model folder name>)")
     ml = sub.add_parser("monitor-labels", help=argparse.SUPPRESS, prog="mle monitor labels",
                         description="Join labels that arrived later into a prediction log, by request id.")
     ml.add_argument("log", help="prediction log (SQLite) written by mle serve --log")
     ml.add_argument("file", help="labels: .csv or .parquet with the request id and the label")
-    ml.add_argument("--id-col", default="request_id"); ml.add_argument("--label-col", default="label")
-    rt = sub.add_parser("retrain", help="train a challenger on recent data; promote it only if it is significantly better",
-                        description="Load registry model MODEL's champion, train a challenger with the same settings on part of "
-                                    "DATA (recent labelled rows), compare both on the rest with a paired bootstrap, check the "
-                                    "latency and fairness gates, promote when warranted, and record the decision. Exit status "
-                                    "0 either way; the verdict is the first line printed.")
+    ml.add_argument("--id-col", default="request_id")
+    ml.add_argument("--label-col", default="label")
+    rt = sub.add_parser("retrain",
+                        help="train a challenger on recent data; promote it only if it is significantly better",
+                        description="Load registry model MODEL's champion, train a challenger with the same settings "
+                                    "on part of DATA (recent labelled rows), compare both on the rest with a paired "
+                                    "bootstrap, check the latency and fairness gates, promote when warranted, and "
+                                    "record the decision. Exit status 0 either way; the verdict is the first line "
+                                    "printed.")
     rt.add_argument("model", help="registry model name (see mle registry list)")
     rt.add_argument("data", help="recent rows with the target column: .csv, .csv.gz or .parquet")
     rt.add_argument("--registry", help="registry directory (default: $MLE_REGISTRY or ./registry)")
     rt.add_argument("--time-budget", type=float, help="training budget in seconds (default: the champion's)")
     rt.add_argument("--max-trials", type=int, help="stop the challenger's search after this many trials")
-    rt.add_argument("--holdout", type=float, default=0.3, help="share of DATA kept to compare the two (default 0.3; the latest rows when there is a time column)")
+    rt.add_argument("--holdout", type=float, default=0.3, help="share of DATA kept to compare the two (default 0.3; "
+                    "the latest rows when there is a time column)")
     rt.add_argument("--sensitive", help="comma-separated sensitive column(s) for the fairness gate")
-    rt.add_argument("--fairness-metric", default="auto", help="gate metric: auto (demographic parity / RMSE gap), equalized_odds_difference, ...")
-    rt.add_argument("--fairness-tolerance", type=float, default=0.02, help="how much worse the disparity may get (default 0.02)")
+    rt.add_argument("--fairness-metric", default="auto", help="gate metric: auto (demographic parity / RMSE gap), "
+                    "equalized_odds_difference, ...")
+    rt.add_argument("--fairness-tolerance", type=float, default=0.02,
+                    help="how much worse the disparity may get (default 0.02)")
     rt.add_argument("--max-latency-us", type=float, help="absolute cap on the challenger's single-row latency")
     rt.add_argument("--no-promote", action="store_true", help="decide and record, but do not promote")
-    rt.add_argument("--seed", type=int, default=0)
+    _add_seed(rt, None)
     return p
 
 def _add_model_args(p, data_help):
     p.add_argument("model", help="model bundle directory (from mle train)")
     p.add_argument("data", help=data_help)
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _add_seed(p)
     p.add_argument("--out-dir", help="folder to write to (default: reports/<model folder name>)")
 
 def _add_evaluate_args(p):
     _add_model_args(p, "rows the model did not train on, with the target column")
     p.add_argument("--cost", help="binary: the cost of decisions, as fp=1,fn=5 (also tp=, tn=, gain_tp=...) or a 2x2 "
                    "JSON matrix [[c_TN,c_FP],[c_FN,c_TP]]; the threshold minimises it")
-    p.add_argument("--metric", default="f1", help="binary: threshold metric when no --cost (f1, balanced_accuracy, mcc, ...)")
+    p.add_argument("--metric", default="f1",
+                   help="binary: threshold metric when no --cost (f1, balanced_accuracy, mcc, ...)")
     p.add_argument("--coverage", type=float, default=0.9, help="conformal coverage (default 0.9)")
     p.add_argument("--n-boot", type=int, default=200, help="bootstrap resamples for the intervals (default 200)")
 
@@ -203,19 +231,23 @@ def _stem(path) -> str:
         if name.lower().endswith(ext): name = name[: -len(ext)]
     return name or "data"
 
-def cmd_data(a) -> int:
+def cmd_data(a:argparse.Namespace, # the parsed command line of `mle data`
+            ) -> int:
+    "`mle data`: print the schema, the task and the data-quality findings (or them as JSON)."
     from mlengineer.data import load_table, infer_schema
     from mlengineer.quality import quality_report
     df = load_table(a.data, sep=a.sep, encoding=a.encoding)
     schema = infer_schema(df, a.target, a.task)
     q = quality_report(df, schema, leakage=not a.no_leakage, seed=a.seed)
     if a.json:
-        out = dict(rows=len(df), columns=df.shape[1], schema=schema.to_dict(), findings=q.to_frame().to_dict("records"))
+        findings = q.to_frame().to_dict("records")
+        out = dict(rows=len(df), columns=df.shape[1], schema=schema.to_dict(), findings=findings)
         print(json.dumps(out, indent=2, default=str))
         return 0
     print(f"{a.data}: {len(df):,} rows x {df.shape[1]} columns")
-    if a.target: print(f"target '{a.target}': {schema.task} ({schema.task_reason})" +
-                       (f"; classes {schema.classes}" if schema.classes and len(schema.classes) <= 10 else ""))
+    if a.target:
+        classes = f"; classes {schema.classes}" if schema.classes and len(schema.classes) <= 10 else ""
+        print(f"target '{a.target}': {schema.task} ({schema.task_reason})" + classes)
     frame = schema.to_frame()[["role", "use", "missing", "reason"]]
     frame["missing"] = (frame["missing"] * 100).round(1).astype(str) + "%"
     with pd.option_context("display.max_rows", 500, "display.max_colwidth", 70, "display.width", 160):
@@ -224,22 +256,31 @@ def cmd_data(a) -> int:
     print(q.summary())
     return 0
 
+# %% ../nbs/60_cli.ipynb #c4607fb5
 def _parse_cost(text):
     "`--cost`: 'fp=1,fn=5' (cost_ or gain_ prefixes allowed) or a JSON 2x2 matrix; None stays None."
     if text is None: return None
     t = text.strip()
     if t.startswith("["):
-        try: return json.loads(t)
-        except ValueError as e: raise ConfigError(f"--cost {text!r} is not a valid JSON matrix ({e}). Example: [[0,1],[5,0]].") from None
+        try:
+            return json.loads(t)
+        except ValueError as e:
+            raise ConfigError(f"--cost {text!r} is not a valid JSON matrix ({e}). Example: [[0,1],[5,0]].") from None
     out = {}
     for part in filter(None, (x.strip() for x in t.split(","))):
         key, eq, val = part.partition("=")
         key = key.strip().lower()
         if not eq: raise ConfigError(f"--cost entry {part!r} needs the form name=value, e.g. fp=1,fn=5.")
         key = key if key.startswith(("cost_", "gain_")) else f"cost_{key}"
-        try: out[key] = float(val)
-        except ValueError: raise ConfigError(f"--cost entry {part!r}: {val.strip()!r} is not a number.") from None
+        try:
+            out[key] = float(val)
+        except ValueError:
+            raise ConfigError(f"--cost entry {part!r}: {val.strip()!r} is not a number.") from None
     return out
+
+def _flag_value(v) -> str:
+    "A parameter as it is written on the command line: lists and dicts as JSON."
+    return json.dumps(v) if isinstance(v, (dict, list)) else str(v)
 
 def _model_report(a, kind: str, params: dict) -> int:
     "Run report `kind` for a bundle and a data file, checking both before a kernel starts."
@@ -250,13 +291,16 @@ def _model_report(a, kind: str, params: dict) -> int:
     if not Path(a.data).is_file(): load_table(a.data)     # a missing file or a folder, likewise
     out_dir = a.out_dir or str(Path("reports") / Path(a.model).name)
     params = dict(model=a.model, data=a.data, seed=a.seed, **params)
-    cli = ["mle", "report", kind, a.model, a.data] + [x for k, v in params.items() if k not in ("model", "data") and v is not None
-                                                      for x in (f"--{k.replace('_', '-')}", json.dumps(v) if isinstance(v, (dict, list)) else str(v))]
+    options = {k: v for k, v in params.items() if k not in ("model", "data") and v is not None}
+    flags = [x for k, v in options.items() for x in (f"--{k.replace('_', '-')}", _flag_value(v))]
+    cli = ["mle", "report", kind, a.model, a.data] + flags
     html = run_report(kind, params, out_dir, seed=a.seed, cli=cli + ["--out-dir", out_dir])
     print(f"wrote {html}")
     return 0
 
-def cmd_evaluate(a) -> int:
+def cmd_evaluate(a:argparse.Namespace, # the parsed command line of `mle evaluate` (or `mle report evaluate`)
+                ) -> int:
+    "`mle evaluate`: write the evaluation report of a bundle on held-out rows."
     cost = _parse_cost(a.cost)
     if cost is not None:
         from mlengineer.assess.decisions import cost_matrix
@@ -264,7 +308,10 @@ def cmd_evaluate(a) -> int:
     if not 0 < a.coverage < 1: raise ConfigError(f"--coverage must be between 0 and 1 (got {a.coverage}).")
     return _model_report(a, "evaluate", dict(cost=cost, metric=a.metric, coverage=a.coverage, n_boot=a.n_boot))
 
-def cmd_report(a) -> int:
+# %% ../nbs/60_cli.ipynb #a1e49c24
+def cmd_report(a:argparse.Namespace, # the parsed command line of `mle report KIND`
+              ) -> int:
+    "`mle report KIND`: write report KIND (data, train, evaluate or fairness) as HTML."
     from mlengineer.reports import run_report
     if a.kind == "evaluate": return cmd_evaluate(a)
     if a.kind == "train": return _model_report(a, "train", {})
@@ -279,16 +326,43 @@ def cmd_report(a) -> int:
                                                  min_group=a.min_group))
     out_dir = a.out_dir or str(Path("reports") / _stem(a.data))
     params = dict(data=a.data, target=a.target, task=a.task, seed=a.seed)
-    cli = ["mle", "report", a.kind, a.data] + [x for k in ("target", "task", "seed") if getattr(a, k) is not None
-                                                for x in (f"--{k}", str(getattr(a, k)))] + ["--out-dir", out_dir]
+    given = [k for k in ("target", "task", "seed") if getattr(a, k) is not None]
+    flags = [x for k in given for x in (f"--{k}", str(getattr(a, k)))]
+    cli = ["mle", "report", a.kind, a.data] + flags + ["--out-dir", out_dir]
     from mlengineer.data import load_table
-    if not Path(a.data).is_file(): load_table(a.data)   # a missing file or a folder: its one-line error, before any kernel starts
+    if not Path(a.data).is_file(): load_table(a.data)   # a missing file or a folder: one line, before a kernel
     html = run_report(a.kind, params, out_dir, seed=a.seed, cli=cli)
     print(f"wrote {html}")
     return 0
 
 # %% ../nbs/60_cli.ipynb #226cb65c
-def cmd_train(a) -> int:
+def _print_training(aml, out: Path):
+    "What `mle train` prints once the model is fitted and saved."
+    lb = aml.leaderboard_
+    shown = ["model", "weight", "score", "score_std", "fit_seconds", "predict_us"]
+    with pd.option_context("display.width", 160, "display.max_colwidth", 40):
+        print(lb[lb.status == "ok"].head(10)[shown].to_string(index=False))
+    pooled = ""
+    if aml.task_ != "regression":
+        averaged = "log-odds" if aml.pool_ == "log" else "probabilities"
+        pooled = f" ({averaged} averaged)"
+    print(f"{aml.metric_} (cross-validated): ensemble {aml.ensemble_score_:.5f}{pooled}, "
+          f"best single model {aml.best_single_:.5f}; {len(lb)} trials in {aml.search_seconds_:.1f}s")
+    if d := aml.distill_:
+        if "student" in d:
+            deployed = "deployed" if d["used"] else "not deployed: " + d["reason"]
+            print(f"distilled into one LightGBM: {d['student']:.5f} (cross-validated) vs {d['teacher']:.5f}, "
+                  f"{deployed}")
+        else: print(f"not distilled: {d['reason']}")
+    if sel := aml.selection_:
+        dropped = ", ".join(sel["dropped"]) or "nothing"
+        print(f"feature selection ({sel['seconds']:.1f}s, {sel['stopped']}): left out {dropped}")
+    if aml.refitted_: print(f"refitted on all {aml.manifest_['n_rows']:,} rows: {', '.join(aml.refitted_)}")
+    print(f"wrote {out} ({time.time() - _T0:.1f}s)")
+
+def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
+             ) -> int:
+    "`mle train`: search, ensemble and save a model bundle within the time budget (and write its report)."
     from mlengineer.data import load_table
     from mlengineer.automl import AutoML
     if a.time_budget <= 0: raise ConfigError(f"--time-budget must be positive (got {a.time_budget}).")
@@ -296,38 +370,28 @@ def cmd_train(a) -> int:
     df = load_table(a.data, sep=a.sep, encoding=a.encoding)
     out = Path(a.out or Path("models") / _stem(a.data))
     left = a.time_budget - (time.time() - _T0)
+    families = a.families.split(",") if a.families else None
+    refit = {"yes": True, "no": False}.get(a.refit, "auto")
     aml = AutoML(target=a.target, task=a.task, metric=a.metric, time_budget=max(left, 1.0), seed=a.seed,
-                 families=a.families.split(",") if a.families else None, split=a.split, group=a.group, time=a.time_col,
+                 families=families, split=a.split, group=a.group, time=a.time_col,
                  deterministic=a.deterministic, max_trials=a.max_trials, max_latency_us=a.max_latency_us,
-                 max_size_bytes=a.max_size_bytes, distill=a.distill, refit={"yes": True, "no": False}.get(a.refit, "auto"),
+                 max_size_bytes=a.max_size_bytes, distill=a.distill, refit=refit,
                  select_features=a.select_features, pool=a.pool,
                  verbose=not a.quiet)
     aml.fit(df)
     aml.save(out)
-    lb = aml.leaderboard_
-    with pd.option_context("display.width", 160, "display.max_colwidth", 40):
-        print(lb[lb.status == "ok"].head(10)[["model", "weight", "score", "score_std", "fit_seconds", "predict_us"]].to_string(index=False))
-    pooled = "" if aml.task_ == "regression" else f" ({'log-odds' if aml.pool_ == 'log' else 'probabilities'} averaged)"
-    print(f"{aml.metric_} (cross-validated): ensemble {aml.ensemble_score_:.5f}{pooled}, best single model {aml.best_single_:.5f}; "
-          f"{len(lb)} trials in {aml.search_seconds_:.1f}s")
-    if d := aml.distill_:
-        if "student" in d:
-            print(f"distilled into one LightGBM: {d['student']:.5f} (cross-validated) vs {d['teacher']:.5f}, "
-                  f"{'deployed' if d['used'] else 'not deployed: ' + d['reason']}")
-        else: print(f"not distilled: {d['reason']}")
-    if sel := aml.selection_:
-        print(f"feature selection ({sel['seconds']:.1f}s, {sel['stopped']}): left out {', '.join(sel['dropped']) or 'nothing'}")
-    if aml.refitted_: print(f"refitted on all {aml.manifest_['n_rows']:,} rows: {', '.join(aml.refitted_)}")
-    print(f"wrote {out} ({time.time() - _T0:.1f}s)")
+    _print_training(aml, out)
     if a.report:
         from mlengineer.reports import run_report
         rep_dir = Path(a.report_dir or Path("reports") / _stem(a.data))
-        html = run_report("train", dict(model=str(out), data=a.data, target=a.target, seed=a.seed), rep_dir, seed=a.seed,
-                          cli=["mle", "train", a.data, "--target", a.target, "--time-budget", str(a.time_budget),
-                               "--seed", str(a.seed), "--out", str(out), "--report"])
+        params = dict(model=str(out), data=a.data, target=a.target, seed=a.seed)
+        cli = ["mle", "train", a.data, "--target", a.target, "--time-budget", str(a.time_budget),
+               "--seed", str(a.seed), "--out", str(out), "--report"]
+        html = run_report("train", params, rep_dir, seed=a.seed, cli=cli)
         print(f"wrote {html}")
     return 0
 
+# %% ../nbs/60_cli.ipynb #98c56dde
 def _write_table(df: pd.DataFrame, out: Path):
     "Write a CSV or Parquet file atomically (a temporary file renamed into place)."
     if out.suffix.lower() not in (".csv", ".parquet"):
@@ -336,12 +400,15 @@ def _write_table(df: pd.DataFrame, out: Path):
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        (df.to_parquet(tmp, index=False) if out.suffix.lower() == ".parquet" else df.to_csv(tmp, index=False))
+        if out.suffix.lower() == ".parquet": df.to_parquet(tmp, index=False)
+        else: df.to_csv(tmp, index=False)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp): os.unlink(tmp)
 
-def cmd_split(a) -> int:
+def cmd_split(a:argparse.Namespace, # the parsed command line of `mle split`
+             ) -> int:
+    "`mle split`: write the train and test files of a table."
     from mlengineer.data import load_table, split_holdout
     df = load_table(a.data, sep=a.sep, encoding=a.encoding)
     tr, te = split_holdout(df, a.target, strategy=a.strategy, test_size=a.test_size, group=a.group, time=a.time_col,
@@ -355,18 +422,26 @@ def cmd_split(a) -> int:
         print(f"wrote {len(idx):,} rows to {path}")
     return 0
 
-def cmd_predict(a) -> int:
+# %% ../nbs/60_cli.ipynb #667a5f43
+def cmd_predict(a:argparse.Namespace, # the parsed command line of `mle predict`
+               ) -> int:
+    "`mle predict`: score a table with a saved model, in chunks, into a CSV or Parquet file."
     from mlengineer.deploy.batch import score_file
-    r = score_file(a.model, a.data, a.out, chunk_rows=a.chunk_rows, progress=not a.quiet, sep=a.sep, encoding=a.encoding)
+    r = score_file(a.model, a.data, a.out, chunk_rows=a.chunk_rows, progress=not a.quiet, sep=a.sep,
+                   encoding=a.encoding)
     print(f"wrote {r['rows']:,} predictions to {r['out']} ({r['rows_per_second']:,.0f} rows/s)")
     if r["rejected"] or r["values_missing"]:
-        print(f"{r['rejected']:,} row(s) not scored and {r['values_missing']:,} row(s) with unreadable values scored as "
-              f"missing: see {r['rejects']}")
+        print(f"{r['rejected']:,} row(s) not scored and {r['values_missing']:,} row(s) with unreadable values "
+              f"scored as missing: see {r['rejects']}")
     return 0
 
-def cmd_serve(a) -> int:
+# %% ../nbs/60_cli.ipynb #6d6c6a2d
+def cmd_serve(a:argparse.Namespace, # the parsed command line of `mle serve`
+             ) -> int:
+    "`mle serve`: serve a bundle or a registry model over HTTP until interrupted."
     from mlengineer.deploy.http import serve
-    serve(a.model, host=a.host, port=a.port, registry=a.registry, alias=a.alias, max_body_bytes=a.max_body_bytes, log_path=a.log)
+    serve(a.model, host=a.host, port=a.port, registry=a.registry, alias=a.alias, max_body_bytes=a.max_body_bytes,
+          log_path=a.log)
     return 0
 
 # %% ../nbs/60_cli.ipynb #70f89106
@@ -374,7 +449,9 @@ def _show(df: pd.DataFrame):
     with pd.option_context("display.width", 200, "display.max_colwidth", 60, "display.max_columns", 30):
         print(df.to_string(index=False) if len(df) else "(none)")
 
-def cmd_registry(a) -> int:
+def cmd_registry(a:argparse.Namespace, # the parsed command line of `mle registry ACTION`
+                ) -> int:
+    "`mle registry ACTION`: list, register, promote, roll back, or show the history of a registry's models."
     from mlengineer.deploy.registry import Registry
     reg = Registry(a.root)
     if a.action == "list":
@@ -382,10 +459,15 @@ def cmd_registry(a) -> int:
     elif a.action == "register":
         v = reg.register(a.name, a.bundle, note=a.note)
         print(f"registered {a.name} version {v} in {reg.root}")
-        if a.promote: a.action, a.version, a.alias, a.reason = "promote", str(v), "champion", "registered with --promote"
+        if a.promote:
+            a.action = "promote"
+            a.version = str(v)
+            a.alias = "champion"
+            a.reason = "registered with --promote"
     if a.action == "promote":
         e = reg.promote(a.name, a.version, alias=a.alias, reason=a.reason)
-        print(f"{a.name}: {e['alias']} {e['from'] or '(unset)'} -> {e['to']}" + ("" if e["changed"] else " (unchanged)"))
+        unchanged = "" if e["changed"] else " (unchanged)"
+        print(f"{a.name}: {e['alias']} {e['from'] or '(unset)'} -> {e['to']}" + unchanged)
     elif a.action == "rollback":
         e = reg.rollback(a.name, alias=a.alias, reason=a.reason)
         print(f"{a.name}: {e['alias']} {e['from']} -> {e['to']} (rolled back)")
@@ -394,13 +476,15 @@ def cmd_registry(a) -> int:
     return 0
 
 # %% ../nbs/60_cli.ipynb #0bf84bd2
-def cmd_monitor(a) -> int:
+def cmd_monitor(a:argparse.Namespace, # the parsed command line of `mle monitor`
+               ) -> int:
+    "`mle monitor`: write the monitoring report of a batch, print its verdict, and return 4 on an alert."
     from mlengineer.reports import run_report
     from mlengineer.bundle import bundle_info
     from mlengineer.data import load_table
     from mlengineer.errors import ColumnNotFoundError, suggest
     bundle_info(a.model)
-    cols = load_table(a.data).columns                     # a missing file, or a misspelt column: one line, before a kernel
+    cols = load_table(a.data).columns                 # a missing file, or a misspelt column: one line, before a kernel
     for opt in ("labels", "time"):
         c = getattr(a, opt)
         if c is not None and c not in cols:
@@ -408,8 +492,9 @@ def cmd_monitor(a) -> int:
     out_dir = Path(a.out_dir or Path("reports") / Path(a.model).name).absolute()
     window = int(a.window) if a.window and a.window.isdigit() else a.window
     params = dict(model=a.model, data=a.data, labels=a.labels, time=a.time, window=window, alpha=a.alpha, seed=a.seed)
-    cli = ["mle", "monitor", a.model, a.data] + [x for k in ("labels", "time", "window") if getattr(a, k)
-                                                 for x in (f"--{k}", str(getattr(a, k)))] + (["--out-dir", a.out_dir] if a.out_dir else [])
+    flags = [x for k in ("labels", "time", "window") if getattr(a, k) for x in (f"--{k}", str(getattr(a, k)))]
+    out_flag = ["--out-dir", a.out_dir] if a.out_dir else []
+    cli = ["mle", "monitor", a.model, a.data] + flags + out_flag
     verdict = out_dir / "monitor.json"
     html = run_report("monitor", dict(params, verdict_path=str(verdict)), out_dir, seed=a.seed, cli=cli)
     v = json.loads(verdict.read_text())
@@ -417,34 +502,53 @@ def cmd_monitor(a) -> int:
     print(f"wrote {html}")
     return int(v["exit_status"])
 
-def cmd_monitor_labels(a) -> int:
+# %% ../nbs/60_cli.ipynb #3eedf65f
+def cmd_monitor_labels(a:argparse.Namespace, # the parsed command line of `mle monitor labels`
+                      ) -> int:
+    "`mle monitor labels`: join labels that arrived later into a prediction log."
     from mlengineer.deploy.predlog import import_labels
     r = import_labels(a.log, a.file, id_col=a.id_col, label_col=a.label_col)
-    print(f"{r['matched']:,} of {r['labels']:,} label(s) joined into {a.log}" +
-          (f"; {len(r['unknown']):,} unknown request id(s), e.g. {list(r['unknown'])[:3]}" if r.get("unknown") else ""))
+    unknown = ""
+    if r.get("unknown"): unknown = f"; {len(r['unknown']):,} unknown request id(s), e.g. {list(r['unknown'])[:3]}"
+    print(f"{r['matched']:,} of {r['labels']:,} label(s) joined into {a.log}" + unknown)
     return 0
 
-def cmd_retrain(a) -> int:
+# %% ../nbs/60_cli.ipynb #42e81e54
+def cmd_retrain(a:argparse.Namespace, # the parsed command line of `mle retrain`
+               ) -> int:
+    "`mle retrain`: train a challenger to a registry model's champion, judge it, and promote it if warranted."
     from mlengineer.data import load_table
     from mlengineer.monitor.retrain import retrain
     df = load_table(a.data)
-    d = retrain(a.registry, a.model, df, sensitive=a.sensitive.split(",") if a.sensitive else None, time_budget=a.time_budget,
+    sensitive = a.sensitive.split(",") if a.sensitive else None
+    d = retrain(a.registry, a.model, df, sensitive=sensitive, time_budget=a.time_budget,
                 max_trials=a.max_trials, holdout=a.holdout, seed=a.seed, promote=not a.no_promote,
-                fairness_metric=a.fairness_metric, fairness_tolerance=a.fairness_tolerance, max_latency_us=a.max_latency_us)
+                fairness_metric=a.fairness_metric, fairness_tolerance=a.fairness_tolerance,
+                max_latency_us=a.max_latency_us)
     print(d.summary())
     return 0
 
 # %% ../nbs/60_cli.ipynb #8dded093
-def main(argv=None) -> int:
+def main(argv:list|None=None, # the arguments after `mle` (default: sys.argv[1:])
+        ) -> int:
     "Entry point of the `mle` command; returns the exit status."
     p = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:2] == ["monitor", "labels"]: argv = ["monitor-labels"] + argv[2:]
     a = p.parse_args(argv)
+    verbs = {"data": cmd_data,
+             "report": cmd_report,
+             "split": cmd_split,
+             "train": cmd_train,
+             "predict": cmd_predict,
+             "evaluate": cmd_evaluate,
+             "registry": cmd_registry,
+             "serve": cmd_serve,
+             "retrain": cmd_retrain,
+             "monitor": cmd_monitor,
+             "monitor-labels": cmd_monitor_labels}
     try:
-        return {"data": cmd_data, "report": cmd_report, "split": cmd_split, "train": cmd_train, "predict": cmd_predict,
-                "evaluate": cmd_evaluate, "registry": cmd_registry, "serve": cmd_serve,
-                "retrain": cmd_retrain, "monitor": cmd_monitor, "monitor-labels": cmd_monitor_labels}[a.verb](a)
+        return verbs[a.verb](a)
     except MLEngineerError as e:
         print(f"mle: error: {e}", file=sys.stderr)
         return e.exit_code
@@ -454,8 +558,8 @@ def main(argv=None) -> int:
     except Exception as e:
         if a.debug: raise
         msg = str(e).splitlines()[0] if str(e) else ""
-        print(f"mle: internal error: {type(e).__name__}: {msg} (rerun with --debug for the traceback, and please report it)",
-              file=sys.stderr)
+        print(f"mle: internal error: {type(e).__name__}: {msg} "
+              "(rerun with --debug for the traceback, and please report it)", file=sys.stderr)
         return 3
 
 def _console():

@@ -1,4 +1,4 @@
-"""Run a report template with papermill, render it to HTML without code, and say in it exactly how to regenerate it.
+"""Run a report template with papermill, render it to HTML without code, and say how to regenerate it.
 
 Docs: https://mlengineer.github.io/mlengineer/reports.html.md"""
 
@@ -23,7 +23,9 @@ def available_reports() -> list:
     "Names of the report templates shipped with the package."
     return sorted(p.stem for p in TEMPLATES.glob("*.ipynb"))
 
-def template_path(kind: str) -> Path:
+# %% ../nbs/50_reports.ipynb #61b9a017
+def template_path(kind:str, # the report's name, e.g. "data"
+                 ) -> Path:
     "The template notebook of report `kind`."
     p = TEMPLATES / f"{kind}.ipynb"
     if not p.exists():
@@ -32,13 +34,15 @@ def template_path(kind: str) -> Path:
     return p
 
 # %% ../nbs/50_reports.ipynb #3617e5cc
-def file_sha256(path) -> str:
+def file_sha256(path, # the file to fingerprint
+               ) -> str:
     "Hex sha256 of a file's bytes, read in chunks."
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
     return h.hexdigest()
 
+# %% ../nbs/50_reports.ipynb #ea68cb43
 def library_versions() -> dict:
     "Versions of Python and the libraries a report depends on."
     out = {"python": platform.python_version()}
@@ -49,29 +53,45 @@ def library_versions() -> dict:
 
 # %% ../nbs/50_reports.ipynb #8cc8f720
 def _cli_command(kind: str, params: dict, cli: list|None) -> str:
-    return shlex.join(cli) if cli else f"mle report {kind} " + " ".join(f"--{k.replace('_', '-')} {shlex.quote(str(v))}"
-                                                                        for k, v in params.items() if v is not None)
+    if cli: return shlex.join(cli)
+    flags = [f"--{k.replace('_', '-')} {shlex.quote(str(v))}" for k, v in params.items() if v is not None]
+    return f"mle report {kind} " + " ".join(flags)
 
-def provenance(kind: str, params: dict, *, data=None, seed=None, cli: list|None = None, out_dir=None) -> dict:
+def provenance(kind:str, # the report's name
+               params:dict, # the template's parameters (None values are left out of the commands)
+               *,
+               data=None, # the data file to fingerprint
+               seed=None, # the seed the report used
+               cli:list|None=None, # the `mle` command line that made the report (default: rebuilt from params)
+               out_dir=None, # the report folder, for the papermill command
+              ) -> dict:
     "Everything needed to regenerate a report: commands, parameters, data fingerprint, versions, seed."
     data_info = None
     if data is not None and Path(data).is_file():
         p = Path(data)
         data_info = dict(path=str(p), name=p.name, bytes=p.stat().st_size, sha256=file_sha256(p))
     out_nb = str(Path(out_dir or ".") / f"{kind}.ipynb")
-    pm = ["papermill", str(template_path(kind)), out_nb] + [a for k, v in params.items() if v is not None
-                                                             for a in ("-p", k, str(v))]
-    return dict(report=kind, command=_cli_command(kind, params, cli), papermill=shlex.join(pm), parameters=params,
-                data=data_info, seed=seed, versions=library_versions(),
+    pm_params = [a for k, v in params.items() if v is not None for a in ("-p", k, str(v))]
+    pm = ["papermill", str(template_path(kind)), out_nb] + pm_params
+    return dict(report=kind,
+                command=_cli_command(kind, params, cli),
+                papermill=shlex.join(pm),
+                parameters=params,
+                data=data_info,
+                seed=seed,
+                versions=library_versions(),
                 generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
 # %% ../nbs/50_reports.ipynb #da1a01ce
-def provenance_markdown(prov: dict) -> str:
+def provenance_markdown(prov:dict, # a report's provenance, from `provenance`
+                       ) -> str:
     "Markdown of a report's 'How to regenerate' section."
     d = prov.get("data") or {}
     lines = ["## How to regenerate this report", "",
              "With the `mle` command (from the repository root, after `make demo` or `pip install -e .`):", "",
-             f"```\n{prov['command']}\n```", "", "or with papermill directly:", "", f"```\n{prov['papermill']}\n```", "",
+             f"```\n{prov['command']}\n```", "",
+             "or with papermill directly:", "",
+             f"```\n{prov['papermill']}\n```", "",
              "| | |", "|---|---|"]
     if d: lines += [f"| data file | `{d['name']}` ({d['bytes']:,} bytes) |", f"| data sha256 | `{d['sha256']}` |"]
     lines += [f"| seed | {prov.get('seed')} |", f"| generated at | {prov['generated_at']} |"]
@@ -79,13 +99,17 @@ def provenance_markdown(prov: dict) -> str:
     lines += [f"| {k} | {v} |" for k, v in prov["versions"].items()]
     return "\n".join(lines)
 
-def show_provenance(prov: dict):
+# %% ../nbs/50_reports.ipynb #8efc8aa3
+def show_provenance(prov:dict, # a report's provenance, from `provenance`
+                   ):
     "Display the 'How to regenerate' section in a notebook."
     from IPython.display import Markdown, display
     display(Markdown(provenance_markdown(prov)))
 
 # %% ../nbs/50_reports.ipynb #a4726881
-def show_figure(fig, dpi: int = 90):
+def show_figure(fig, # a matplotlib Figure (pyplot's or a bare one)
+                dpi:int=90, # resolution of the PNG
+               ):
     "Display a matplotlib Figure as a PNG in a notebook and release it."
     import io
     import matplotlib.pyplot as plt
@@ -119,29 +143,41 @@ def _kernel_manager():
 
 def _failure(e, nb_out: Path) -> str:
     "One-line description of a papermill failure: cell, error type and message."
-    ename, evalue = getattr(e, "ename", type(e).__name__), getattr(e, "evalue", str(e))
+    ename = getattr(e, "ename", type(e).__name__)
+    evalue = getattr(e, "evalue", str(e))
     where = f" in cell {e.exec_count}" if getattr(e, "exec_count", None) else ""
     first = str(evalue).splitlines()[0].rstrip(".") if str(evalue) else ""
     return f"{where}: {ename}: {first}. The executed notebook is kept at '{nb_out}'"
 
 # %% ../nbs/50_reports.ipynb #653d5477
-def run_report(kind: str, params: dict, out_dir, *, data=None, seed=None, cli: list|None = None,
-               kernel_name: str = "python3", timeout: int = 1800) -> Path:
+def run_report(kind:str, # the report's name
+               params:dict, # the template's parameters
+               out_dir, # the report folder (created if need be)
+               *,
+               data=None, # the data file to fingerprint, unless params has "data"
+               seed=None, # the seed, for the provenance
+               cli:list|None=None, # the `mle` command line, for the provenance
+               kernel_name:str="python3", # the Jupyter kernel that runs the template
+               timeout:int=1800, # seconds a cell may run
+              ) -> Path:
     "Execute report template `kind` with `params` into `out_dir/<kind>.ipynb` and `.html`; return the HTML path."
     import papermill as pm
     template = template_path(kind)
     out_dir = Path(out_dir).absolute()
-    try: out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise ReportError(f"Cannot create the report folder '{out_dir}': {e.strerror}. Choose another --out-dir.") from None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ReportError(f"Cannot create the report folder '{out_dir}': {e.strerror}. "
+                          "Choose another --out-dir.") from None
     params = {k: (str(Path(v).absolute()) if k in _PATH_PARAMS and v is not None else v) for k, v in params.items()}
     prov = provenance(kind, params, data=params.get("data", data), seed=seed, cli=cli, out_dir=out_dir)
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=f".{kind}-") as work:
         work = Path(work)
         nb_tmp = work / f"{kind}.ipynb"
         try:
-            pm.execute_notebook(str(template), str(nb_tmp), parameters={**params, "provenance": prov}, kernel_name=kernel_name,
-                                cwd=str(work), progress_bar=False, log_output=False, execution_timeout=timeout,
-                                kernel_manager_class=_kernel_manager())
+            pm.execute_notebook(str(template), str(nb_tmp), parameters={**params, "provenance": prov},
+                                kernel_name=kernel_name, cwd=str(work), progress_bar=False, log_output=False,
+                                execution_timeout=timeout, kernel_manager_class=_kernel_manager())
         except Exception as e:
             failed = out_dir / f"{kind}.failed.ipynb"
             if nb_tmp.exists(): os.replace(nb_tmp, failed)

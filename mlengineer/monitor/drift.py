@@ -1,4 +1,4 @@
-"""Has the data moved since training? Column by column with calibrated tests and false-discovery control, jointly with a domain classifier, and in the model's own predictions.
+"""Has the data moved since training? Per column (calibrated, FDR-controlled), jointly, in the predictions.
 
 Docs: https://mlengineer.github.io/mlengineer/drift.html.md"""
 
@@ -8,6 +8,7 @@ Docs: https://mlengineer.github.io/mlengineer/drift.html.md"""
 from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
+from fastcore.basics import patch
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -23,7 +24,8 @@ __all__ = ['reference_frame', 'reference_importance', 'DomainClassifier', 'Drift
 # %% ../../nbs/40_drift.ipynb #949a30da
 def _check_model(automl):
     if not isinstance(automl, AutoML):
-        raise ConfigError(f"Drift is measured against a fitted AutoML's reference sample; got a {type(automl).__name__}.")
+        raise ConfigError(f"Drift is measured against a fitted AutoML's reference sample; "
+                          f"got a {type(automl).__name__}.")
     if not hasattr(automl, "model_"):
         raise NotFittedError("This AutoML is not fitted yet: fit it (or AutoML.load(path)) before checking drift.")
     if getattr(automl, "reference_", None) is None:
@@ -31,37 +33,40 @@ def _check_model(automl):
                           "with: it was saved by an older mlengineer. Refit it to monitor drift.")
 
 def _floats(s: pd.Series) -> np.ndarray:
-    if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s): v = s.to_numpy(dtype=float, na_value=np.nan)
-    else: v = as_numbers(s).to_numpy(dtype=float, na_value=np.nan)
+    if not (pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s)): s = as_numbers(s)
+    v = s.to_numpy(dtype=float, na_value=np.nan)
     return np.where(np.isinf(v), np.nan, v)
 
 def _canonical(X: pd.DataFrame, schema) -> pd.DataFrame:
     "The schema's feature columns as drift compares them: numbers float, dates as timestamps, the rest as string keys."
     out = {}
     for c in schema.features:
-        role, s = schema[c].role, X[c]
+        role = schema[c].role
+        s = X[c]
         if role == "numeric": out[c] = pd.Series(_floats(s), index=X.index)
         elif role == "datetime": out[c] = as_datetime(s)
         else: out[c] = as_keys(s).astype("str")
     return pd.DataFrame(out, index=X.index)
 
-def reference_frame(automl) -> tuple[pd.DataFrame, np.ndarray]:
-    """The model's reference sample (`automl.reference_`) as a DataFrame of its feature columns with the schema's types,
-    and the chosen model's out-of-fold predictions for those rows (binary `(n,)` P(class 1), multiclass `(n, k)`,
-    regression `(n,)`)."""
+def reference_frame(automl, # a fitted (or loaded) AutoML
+                   ) -> tuple[pd.DataFrame, np.ndarray]:
+    "The model's reference sample as a table of its feature columns with the schema's types, and its OOF predictions."
     _check_model(automl)
-    ref, schema = automl.reference_, automl.schema_
+    ref = automl.reference_
+    schema = automl.schema_
     missing = [c for c in schema.features if c not in ref["columns"]]
-    if missing: raise BundleError(f"The reference sample lacks feature column(s) {missing}: the bundle is inconsistent. Refit the model.")
-    df = pd.DataFrame({c: ref["columns"][c] if isinstance(ref["columns"][c], np.ndarray)
-                       else pd.Series(ref["columns"][c], dtype=object) for c in schema.features})
+    if missing:
+        raise BundleError(f"The reference sample lacks feature column(s) {missing}: the bundle is inconsistent. "
+                          "Refit the model.")
+    def column(v): return v if isinstance(v, np.ndarray) else pd.Series(v, dtype=object)
+    df = pd.DataFrame({c: column(ref["columns"][c]) for c in schema.features})
     return _canonical(df, schema), np.asarray(ref["pred"], dtype=float)
 
 # %% ../../nbs/40_drift.ipynb #d73228e1
 _OTHER = "(other)"
 _STATS = {"numeric": ("ks", "wasserstein", "psi"), "categorical": ("chi2", "js")}
 _ALL_STATS = ("ks", "wasserstein", "psi", "chi2", "js")
-_MIN_EXPECTED = 5          # a level is tested on its own when a window is expected to hold at least this many rows of it
+_MIN_EXPECTED = 5          # a level is tested on its own when a window is expected to hold this many rows of it
 
 @dataclass
 class _Spec:
@@ -83,10 +88,12 @@ class _Spec:
 def _numeric_spec(name: str, v: np.ndarray) -> _Spec:
     ok = v[~np.isnan(v)]
     grid, counts = np.unique(ok, return_counts=True)
-    scale, edges = 1.0, np.array([])
+    scale = 1.0
+    edges = np.array([])
     if len(ok):
         q1, q3 = np.quantile(ok, [0.25, 0.75])
-        scale = float(q3 - q1) if q3 > q1 else float(ok.std()) if ok.std() > 0 else 1.0
+        if q3 > q1: scale = float(q3 - q1)
+        elif ok.std() > 0: scale = float(ok.std())
         edges = np.unique(np.quantile(ok, np.linspace(0.1, 0.9, 9)))
     return _Spec(name, "numeric", len(v), int(len(v) - len(ok)), grid, counts, scale, edges)
 
@@ -114,11 +121,14 @@ def _psi(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return ((pb - pa) * np.log(pb / pa)).sum(-1)
 
 def _grid_stats(spec: _Spec, R: np.ndarray, X: np.ndarray) -> np.ndarray:
-    "The statistics of reference counts `R` against window counts `X` (both `(B, grid)`), one row per pair: `(B, stats)`."
-    R, X = np.atleast_2d(R).astype(float), np.atleast_2d(X).astype(float)
-    nr, nx = R.sum(1, keepdims=True), X.sum(1, keepdims=True)
+    "The statistics of reference counts `R` against window counts `X` (both `(B, grid)`), one row per pair: (B, stats)."
+    R = np.atleast_2d(R).astype(float)
+    X = np.atleast_2d(X).astype(float)
+    nr = R.sum(1, keepdims=True)
+    nx = X.sum(1, keepdims=True)
     ok = (nr[:, 0] > 0) & (nx[:, 0] > 0)
-    nr, nx = np.maximum(nr, 1), np.maximum(nx, 1)
+    nr = np.maximum(nr, 1)
+    nx = np.maximum(nx, 1)
     if spec.kind == "numeric":
         d = np.abs(np.cumsum(X, 1) / nx - np.cumsum(R, 1) / nr)
         ks = d.max(1)
@@ -126,8 +136,10 @@ def _grid_stats(spec: _Spec, R: np.ndarray, X: np.ndarray) -> np.ndarray:
         H = _bin_matrix(spec)
         out = np.c_[ks, w, _psi(R @ H, X @ H)]
     else:
-        T, N = R + X, nr + nx
-        ER, EX = nr * T / N, nx * T / N
+        T = R + X
+        N = nr + nx
+        ER = nr * T / N
+        EX = nx * T / N
         with np.errstate(divide="ignore", invalid="ignore"):
             chi2 = np.where(T > 0, (R - ER) ** 2 / ER + (X - EX) ** 2 / EX, 0.0).sum(1)
             js = jensenshannon(R / nr, X / nx, axis=1, base=2)
@@ -135,8 +147,7 @@ def _grid_stats(spec: _Spec, R: np.ndarray, X: np.ndarray) -> np.ndarray:
     return np.where(ok[:, None], out, 0.0)
 
 def _null_stats(spec: _Spec, m: int, n_null: int, rng) -> np.ndarray:
-    """`n_null` draws of the statistics under "no drift": a pseudo-reference of the reference's size and a pseudo-window of
-    `m` rows, both drawn with replacement from the reference (missing values included, as their own cell)."""
+    "`n_null` draws of the statistics under no drift: a pseudo-reference and a pseudo-window drawn from the reference."
     if len(spec.grid) == 0 or spec.counts.sum() == 0: return np.zeros((n_null, len(spec.stats)))
     q = spec.counts.astype(float)
     if spec.kind == "categorical": q[-1] += spec.unseen * q.sum()
@@ -148,8 +159,7 @@ def _null_stats(spec: _Spec, m: int, n_null: int, rng) -> np.ndarray:
 
 # %% ../../nbs/40_drift.ipynb #d0a8e91f
 def _tail_p(null: np.ndarray, obs) -> np.ndarray:
-    """Right-tail p-values of `obs` against null draws `null` (B,): empirical in the body, an exponential fitted to the
-    exceedances over the null's top 10% (at least 10 draws) beyond it."""
+    "Right-tail p-values of `obs` against null draws `null` (B,): empirical, and an exponential tail past the top 10%."
     z = np.sort(np.asarray(null, dtype=float))
     B = len(z)
     k = max(10, B // 10)
@@ -159,7 +169,8 @@ def _tail_p(null: np.ndarray, obs) -> np.ndarray:
     emp = (1 + B - np.searchsorted(z, obs, side="left")) / (B + 1)
     if len(exc) == 0 or exc.mean() <= 0: tail = np.zeros_like(obs)        # a degenerate null: nothing ever exceeds u
     else:
-        with np.errstate(over="ignore"): tail = (len(exc) + 1) / (B + 1) * np.exp(-(obs - u) / exc.mean())
+        with np.errstate(over="ignore"):
+            tail = (len(exc) + 1) / (B + 1) * np.exp(-(obs - u) / exc.mean())
     return np.maximum(np.where(obs > u, tail, emp), 1e-300)
 
 def _calibrate(null: np.ndarray) -> np.ndarray:
@@ -183,7 +194,9 @@ def _cache(automl) -> dict:
 def _tested(schema, c) -> str|None:
     "How column `c` is tested: 'numeric', 'categorical', 'text' (its length, as a number) or None (datetime: skipped)."
     role = schema[c].role
-    return None if role == "datetime" else "numeric" if role == "numeric" else "text" if role == "text" else "categorical"
+    if role == "datetime": return None
+    if role in ("numeric", "text"): return role
+    return "categorical"
 
 def _values(s: pd.Series, how: str):
     if how == "numeric": return s.to_numpy(dtype=float, na_value=np.nan)
@@ -191,20 +204,23 @@ def _values(s: pd.Series, how: str):
     return s
 
 def _reference_predictions(automl, max_rows: int = 10_000) -> np.ndarray:
-    """The out-of-fold predictions window predictions are compared with: those of every training row the bundle keeps
-    (`oof_`; a seeded sample of `max_rows` when there are more), else those of the reference sample."""
+    "The out-of-fold predictions windows are compared with: every training row's (`oof_`, at most `max_rows`)."
     oof = getattr(automl, "oof_", None)
     if oof is None: return np.asarray(automl.reference_["pred"], dtype=float)
     oof = np.asarray(oof, dtype=float)
     oof = oof[~np.isnan(oof if oof.ndim == 1 else oof[:, 0])]
-    if len(oof) > max_rows: oof = oof[np.sort(np.random.default_rng(0).choice(len(oof), max_rows, replace=False))]
+    if len(oof) > max_rows:
+        keep = np.sort(np.random.default_rng(0).choice(len(oof), max_rows, replace=False))
+        oof = oof[keep]
     return oof
 
 def _nulls(automl, ref: pd.DataFrame, m: int, n_null: int, seed: int) -> dict:
     "Specs and nulls (statistics, calibrated min-p) of every tested column and model output, for windows of `m` rows."
-    cache, key = _cache(automl), ("null", m, n_null, seed)
+    cache = _cache(automl)
+    key = ("null", m, n_null, seed)
     if key in cache: return cache[key]
-    out, schema = {}, automl.schema_
+    out = {}
+    schema = automl.schema_
     for i, c in enumerate(schema.features):
         how = _tested(schema, c)
         if how is None: continue
@@ -230,15 +246,18 @@ def _outputs(automl, pred: np.ndarray) -> dict:
 def _observed(spec: _Spec, ref_v, cur_v) -> tuple[np.ndarray, int, int]:
     "The observed statistics of window values `cur_v` against the reference values `ref_v`; window missing, new levels."
     if spec.kind == "numeric":
-        r, x = ref_v[~np.isnan(ref_v)], cur_v[~np.isnan(cur_v)]
+        r = ref_v[~np.isnan(ref_v)]
+        x = cur_v[~np.isnan(cur_v)]
         n_miss = int(len(cur_v) - len(x))
         if len(r) == 0 or len(x) == 0: return np.full(3, np.nan), n_miss, 0
         bins = lambda v: np.bincount(np.searchsorted(spec.edges, v, side="right"), minlength=len(spec.edges) + 1)
-        obs = [stats.ks_2samp(x, r, method="asymp").statistic, stats.wasserstein_distance(x, r) / spec.scale,
+        obs = [stats.ks_2samp(x, r, method="asymp").statistic,
+               stats.wasserstein_distance(x, r) / spec.scale,
                float(_psi(bins(r), bins(x)))]
         return np.array(obs, dtype=float), n_miss, 0
     x = cur_v.dropna()
-    n_miss, new = int(len(cur_v) - len(x)), int((~x.isin(spec.seen)).sum())
+    n_miss = int(len(cur_v) - len(x))
+    new = int((~x.isin(spec.seen)).sum())
     if len(x) == 0 or spec.counts.sum() == 0: return np.full(2, np.nan), n_miss, new
     pos = pd.Index(spec.grid[:-1], dtype=object).get_indexer(x.to_numpy(dtype=object))
     xc = np.bincount(np.where(pos < 0, len(spec.grid) - 1, pos), minlength=len(spec.grid))
@@ -253,15 +272,20 @@ def _test_one(spec, null, tnull, ref_v, cur_v) -> dict:
     obs, n_miss, new = _observed(spec, ref_v, cur_v)
     m = len(cur_v)
     row = dict(test=spec.kind, missing_ref=spec.n_missing / spec.n, missing_cur=n_miss / max(m, 1), new_levels=new)
-    row.update({s: np.nan for s in _ALL_STATS}); row.update({f"p_{s}": np.nan for s in _ALL_STATS})
-    if np.isnan(obs).any(): p_dist, live = 1.0, False
+    row.update({s: np.nan for s in _ALL_STATS})
+    row.update({f"p_{s}": np.nan for s in _ALL_STATS})
+    if np.isnan(obs).any():
+        p_dist = 1.0
+        live = False
     else:
         ps, p_dist = _column_p(null, tnull, obs)
         live = True
-        row.update(dict(zip(spec.stats, obs))); row.update({f"p_{s}": float(p) for s, p in zip(spec.stats, ps)})
+        row.update(dict(zip(spec.stats, obs)))
+        row.update({f"p_{s}": float(p) for s, p in zip(spec.stats, ps)})
     table = [[n_miss, m - n_miss], [spec.n_missing, spec.n - spec.n_missing]]
     p_miss = float(stats.fisher_exact(table).pvalue) if n_miss + spec.n_missing > 0 else np.nan
-    row["p_missing"], row["p_distribution"] = p_miss, (p_dist if live else np.nan)
+    row["p_missing"] = p_miss
+    row["p_distribution"] = p_dist if live else np.nan
     if np.isnan(p_miss): row["p_value"] = p_dist
     elif not live: row["p_value"] = p_miss
     else: row["p_value"] = min(1.0, 2 * min(p_dist, p_miss))
@@ -269,7 +293,8 @@ def _test_one(spec, null, tnull, ref_v, cur_v) -> dict:
 
 def _column_tests(automl, ref: pd.DataFrame, cur: pd.DataFrame, nulls: dict) -> pd.DataFrame:
     "The per-column table (before false-discovery control): one row per feature, datetime columns marked as skipped."
-    rows, schema = [], automl.schema_
+    rows = []
+    schema = automl.schema_
     for c in schema.features:
         how = _tested(schema, c)
         if how is None:
@@ -282,10 +307,12 @@ def _column_tests(automl, ref: pd.DataFrame, cur: pd.DataFrame, nulls: dict) -> 
     return pd.DataFrame(rows).set_index("column")
 
 # %% ../../nbs/40_drift.ipynb #05e24bda
-def reference_importance(automl, *, max_rows: int = 300, seed: int = 0) -> pd.Series:
-    """Each feature's importance to the model on (a seeded `max_rows` sample of) the reference, largest first, cached on
-    the model: mean |TreeSHAP| when every member is LightGBM (`attrs['method']`), else permutation importance against the
-    reference's targets."""
+def reference_importance(automl, # a fitted (or loaded) AutoML
+                         *,
+                         max_rows:int=300, # rows of the reference sample to measure on (a seeded sample)
+                         seed:int=0, # seed of that sample
+                        ) -> pd.Series:
+    "Each feature's importance to the model on the reference sample, largest first; cached on the model."
     from mlengineer.assess.explain import tree_shap, permutation_importance
     _check_model(automl)
     cache = _cache(automl)
@@ -298,13 +325,17 @@ def reference_importance(automl, *, max_rows: int = 300, seed: int = 0) -> pd.Se
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
             e = tree_shap(automl, ref)
-        if e.coverage >= 1: imp, method = e.importance()["mean_abs"], "mean |TreeSHAP| (raw-score units)"
+        if e.coverage >= 1:
+            imp = e.importance()["mean_abs"]
+            method = "mean |TreeSHAP| (raw-score units)"
     except ConfigError: pass
     if imp is None:
         y = np.asarray(automl.reference_["y"])[rows]
         labels = y.astype(float) if automl.task_ == "regression" else automl.classes_[y.astype(int)]
-        imp, method = permutation_importance(automl, ref, labels, n_repeats=3, seed=0)["importance"], "permutation importance"
-    imp = imp.reindex(automl.schema_.features).astype(float).sort_values(ascending=False, kind="stable").rename("importance")
+        imp = permutation_importance(automl, ref, labels, n_repeats=3, seed=0)["importance"]
+        method = "permutation importance"
+    imp = imp.reindex(automl.schema_.features).astype(float)
+    imp = imp.sort_values(ascending=False, kind="stable").rename("importance")
     imp.attrs["method"] = method
     cache[("importance", max_rows, seed)] = imp
     return imp
@@ -313,11 +344,15 @@ def _importance(importance, features) -> pd.Series:
     "A user's importance (Series, dict, or an explain table) as a float Series over `features` (NaN where absent)."
     if isinstance(importance, pd.DataFrame):
         col = next((c for c in ("mean_abs", "importance") if c in importance.columns), None)
-        if col is None: raise ConfigError(f"importance= is a table without a 'mean_abs' or 'importance' column (columns: {list(importance.columns)}).")
+        if col is None:
+            raise ConfigError(f"importance= is a table without a 'mean_abs' or 'importance' column "
+                              f"(columns: {list(importance.columns)}).")
         importance = importance[col]
     s = pd.Series(importance, dtype=float)
     bad = [k for k in s.index if k not in features]
-    if bad: raise ColumnNotFoundError(f"importance= names column(s) {bad[:5]} that are not features of the model.{suggest(str(bad[0]), features)}")
+    if bad:
+        raise ColumnNotFoundError(f"importance= names column(s) {bad[:5]} that are not features of the model."
+                                  f"{suggest(str(bad[0]), features)}")
     return s.reindex(features)
 
 # %% ../../nbs/40_drift.ipynb #0839eb6c
@@ -328,14 +363,14 @@ from lightgbm import LGBMClassifier
 @dataclass
 class DomainClassifier:
     "How well a classifier tells the window's rows from the reference's, against the AUC chance alone would reach."
-    auc: float              # ROC-AUC on the held-out half, window (1) vs reference (0)
-    p_value: float          # one-sided Mann-Whitney p-value of that AUC under "no drift"
-    threshold: float        # the AUC a window without drift exceeds with probability alpha
-    null_auc: float         # the same procedure on two halves of the reference
-    drifted: bool
-    top: pd.DataFrame       # the columns the classifier uses most (share of split gain)
-    n_reference: int
-    n_current: int
+    auc: float # ROC-AUC on the held-out half, window (1) vs reference (0)
+    p_value: float # one-sided Mann-Whitney p-value of that AUC under "no drift"
+    threshold: float # the AUC a window without drift exceeds with probability alpha
+    null_auc: float # the same procedure on two halves of the reference
+    drifted: bool # whether p_value <= alpha
+    top: pd.DataFrame # the columns the classifier uses most (share of split gain)
+    n_reference: int # reference rows
+    n_current: int # window rows
 
     def __repr__(self):
         top = ", ".join(f"{r.column} ({r.share:.0%})" for r in self.top.head(3).itertuples())
@@ -356,8 +391,7 @@ def _auc_null_sd(s: np.ndarray, n0: int, n1: int) -> float:
     return float(np.sqrt(max(var_u, 0.0)) / (n0 * n1))
 
 def _domain_auc(schema, cols: list, a: pd.DataFrame, b: pd.DataFrame, seed: int) -> tuple:
-    """A LightGBM trained on a stratified half of `a` (0) + `b` (1), scored on the other half: ROC-AUC, its Mann-Whitney
-    p-value, its null standard deviation, and the columns' shares of split gain."""
+    "LightGBM on a stratified half of `a` (0) + `b` (1), scored on the other: AUC, p-value, null sd, gain shares."
     X = pd.concat([a[cols], b[cols]], ignore_index=True)
     y = np.r_[np.zeros(len(a), dtype=int), np.ones(len(b), dtype=int)]
     tr, va = train_test_split(np.arange(len(y)), test_size=0.5, stratify=y, random_state=seed)
@@ -369,7 +403,8 @@ def _domain_auc(schema, cols: list, a: pd.DataFrame, b: pd.DataFrame, seed: int)
         pipe.fit(X.iloc[tr], y[tr])
         s = pipe.predict_proba(X.iloc[va])[:, 1]
     yv = y[va]
-    n1 = int(yv.sum()); n0 = len(yv) - n1
+    n1 = int(yv.sum())
+    n0 = len(yv) - n1
     mw = stats.mannwhitneyu(s[yv == 1], s[yv == 0], alternative="greater", method="asymptotic")
     gain = pd.Series(0.0, index=cols)
     for name, g in zip(pipe[0].get_feature_names_out(), clf.booster_.feature_importance("gain")):
@@ -397,16 +432,17 @@ from ..engine.ensemble import BaggedModel, combine
 from ..engine.models import predict_pred
 
 def _window_predictions(automl, X: pd.DataFrame, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
-    """Predictions of the rows `X` comparable with the reference's out-of-fold ones (each row scored by one fold model drawn
-    at random, blended over the ensemble), the served predictions, and which kind the first one is."""
-    em, task = automl.model_, automl.task_
+    "Fold-matched predictions of `X` (one random fold model per row), the served ones, and which kind the first are."
+    em = automl.model_
+    task = automl.task_
     members = getattr(em, "members", [])
     ks = {len(m.models) for m in members if isinstance(m, BaggedModel)}
     if not members or not all(isinstance(m, BaggedModel) for m in members) or len(ks) != 1 or min(ks) < 2:
         p = em.predict_pred(X)
         return p, p, "served (the model has no fold models)"
     K = ks.pop()
-    fold, rows = np.random.default_rng([seed, len(X)]).integers(K, size=len(X)), np.arange(len(X))
+    fold = np.random.default_rng([seed, len(X)]).integers(K, size=len(X))
+    rows = np.arange(len(X))
     each = [np.stack([predict_pred(f, X, task, m.k) for f in m.models]) for m in members]     # (K, n[, k]) per member
     matched = combine([P[fold, rows] for P in each], em.weights, em.pool)
     served = combine([P.mean(0) for P in each], em.weights, em.pool)
@@ -431,17 +467,16 @@ def _describe(name: str, r: pd.Series, alpha: float) -> str:
 
 @dataclass
 class DriftReport:
-    "What changed between the model's reference sample and a window of new rows: per column, jointly, in the predictions."
-    columns: pd.DataFrame                  # one row per feature: statistics, p-values, q-values, drifted, importance, rank
-    multivariate: DomainClassifier|None    # the domain classifier (None when skipped)
-    predictions: pd.DataFrame              # one row per model output: means (reference out-of-fold, window fold-matched,
-                                           # window served), statistics, p-values, q-values, drifted
-    alerts: list                           # dicts: kind, column, message
-    n_reference: int
-    n_current: int
-    alpha: float
-    n_null: int
-    skipped: dict = field(default_factory=dict)   # column -> why it was not tested
+    "What changed between the model's reference sample and a window of new rows: per column, jointly, in predictions."
+    columns: pd.DataFrame # one row per feature: statistics, p-values, q-values, drifted, importance, rank
+    multivariate: DomainClassifier|None # the domain classifier (None when skipped)
+    predictions: pd.DataFrame # one row per model output: means, statistics, p-values, q-values, drifted
+    alerts: list # dicts: kind, column, message
+    n_reference: int # reference rows
+    n_current: int # window rows
+    alpha: float # the false-discovery rate
+    n_null: int # resamples in each null
+    skipped: dict = field(default_factory=dict) # column -> why it was not tested
 
     @property
     def drifted_columns(self) -> list:
@@ -451,39 +486,13 @@ class DriftReport:
 
     @property
     def drifted(self) -> bool:
+        "Whether a column, the domain classifier or a model output drifted."
         return bool(self.columns["drifted"].any() or (self.multivariate is not None and self.multivariate.drifted)
                     or self.predictions["drifted"].any())
 
-    def summary(self) -> str:
-        "A few plain sentences: what was compared, what drifted, whether the model's predictions moved."
-        tested = int(self.columns["p_value"].notna().sum())
-        out = [f"A window of {self.n_current:,} rows was compared with the model's {self.n_reference:,}-row reference sample "
-               f"({tested} columns tested, false discoveries controlled at {self.alpha:.0%})."]
-        cols = self.drifted_columns
-        if cols:
-            rank = lambda c: self.columns.loc[c, "importance_rank"]
-            names = ", ".join(c if pd.isna(rank(c)) else f"{c} ({int(rank(c))})" for c in cols[:6])
-            out.append(f"{len(cols)} column(s) drifted, the ones the model relies on most first (importance rank in "
-                       f"brackets): {names}{' ...' if len(cols) > 6 else ''}.")
-        else: out.append("No column's distribution or missing rate changed beyond what sampling noise explains.")
-        mv = self.multivariate
-        if mv is not None:
-            top = ", ".join(mv.top.column.head(3))
-            out.append(f"A classifier tells window rows from reference rows with ROC-AUC {mv.auc:.2f} (without drift it stays "
-                       f"below {mv.threshold:.2f} in {1 - self.alpha:.0%} of windows): " + (f"taken together the rows differ, most visibly in {top}."
-                       if mv.drifted else "taken together the rows look alike."))
-        moved = self.predictions[self.predictions["drifted"]]
-        if len(moved):
-            out.append("The model's predictions moved: " + "; ".join(
-                f"{o} averages {_fmt_v(r.mean_cur)} against {_fmt_v(r.mean_ref)} out of fold on the training rows "
-                f"(KS {r.ks:.3f}, q {_fmt_p(r.q_value)})"
-                for o, r in moved.iterrows()) + ".")
-        else: out.append("The model's predictions are distributed as on the reference.")
-        if self.skipped: out.append(f"Not tested: {', '.join(self.skipped)} (datetime columns move with time by design).")
-        return " ".join(out)
-
     def __repr__(self): return f"DriftReport(drifted={self.drifted}, columns={self.drifted_columns})\n{self.summary()}"
 
+# %% ../../nbs/40_drift.ipynb #09ac38bc
 def _bh(p: pd.Series, alpha: float) -> tuple[pd.Series, pd.Series]:
     "Benjamini-Hochberg q-values over the non-missing p-values, and the flags q <= alpha."
     q = pd.Series(np.nan, index=p.index)
@@ -491,13 +500,55 @@ def _bh(p: pd.Series, alpha: float) -> tuple[pd.Series, pd.Series]:
     if ok.any(): q[ok] = stats.false_discovery_control(p[ok].to_numpy(dtype=float), method="bh")
     return q, (q <= alpha).fillna(False).astype(bool)
 
-def drift_report(automl, current_df, *, alpha: float = 0.05, n_null: int = 200, importance=None, seed: int = 0,
-                 multivariate: bool = True) -> DriftReport:
-    """Compare a window of new rows (`current_df`, the model's feature columns; others are ignored) with the model's
-    reference sample: per-column tests against a resampled null with Benjamini-Hochberg at `alpha`, a domain classifier,
-    and the drift of the model's predictions."""
+def _prediction_tests(automl, X: pd.DataFrame, nulls: dict, seed: int, alpha: float) -> pd.DataFrame:
+    "One row per model output: the fold-matched predictions of `X` against the out-of-fold ones, with q-values."
+    matched, served, how = _window_predictions(automl, X, seed)
+    refs = _outputs(automl, _reference_predictions(automl))
+    cur_served = _outputs(automl, served)
+    rows = []
+    for name, v in _outputs(automl, matched).items():
+        spec, null, tnull = nulls[("prediction", name)]
+        rv = refs[name][~np.isnan(refs[name])]
+        r = _test_one(spec, null, tnull, rv, v)
+        tests = {k: r[k] for k in ("ks", "wasserstein", "psi", "p_ks", "p_wasserstein", "p_psi")}
+        rows.append(dict(output=name, mean_ref=float(rv.mean()), mean_cur=float(np.nanmean(v)),
+                         mean_served=float(np.nanmean(cur_served[name])), **tests, p_value=r["p_value"]))
+    preds = pd.DataFrame(rows).set_index("output")
+    preds["q_value"], preds["drifted"] = _bh(preds["p_value"], alpha)
+    preds.attrs["source"] = how
+    return preds
+
+def _alerts(table: pd.DataFrame, mv, preds: pd.DataFrame, m: int, alpha: float) -> list:
+    "The alerts of a report: a small window, each drifted column, the domain classifier, each drifted output."
+    alerts = []
+    if m < _MIN_ROWS:
+        alerts.append(dict(kind="small_window", column=None, message=f"only {m} rows: the tests have little power"))
+    for c in table[table["drifted"]].sort_values("rank").index:
+        message = _describe(c, table.loc[c], alpha) + f" (q {_fmt_p(table.loc[c, 'q_value'])})"
+        alerts.append(dict(kind="column", column=c, message=message))
+    if mv is not None and mv.drifted:
+        message = (f"domain classifier AUC {mv.auc:.3f} > {mv.threshold:.3f}; "
+                   f"top columns {', '.join(mv.top.column.head(3))}")
+        alerts.append(dict(kind="multivariate", column=None, message=message))
+    for o, r in preds[preds["drifted"]].iterrows():
+        message = (f"{o}: mean {_fmt_v(r.mean_ref)} -> {_fmt_v(r.mean_cur)}, KS {r.ks:.3f}, "
+                   f"PSI {r.psi:.3f} (q {_fmt_p(r.q_value)})")
+        alerts.append(dict(kind="prediction", column=o, message=message))
+    return alerts
+
+def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sample
+                 current_df, # the window of new rows (the model's feature columns; others are ignored)
+                 *,
+                 alpha:float=0.05, # the false-discovery rate (Benjamini-Hochberg) over the columns, and the outputs
+                 n_null:int=200, # resamples in each test's null (at least 50)
+                 importance=None, # the features' importance (a Series, dict or explain table; default: measured)
+                 seed:int=0, # seed of the resamples, the fold-matched predictions and the domain classifier
+                 multivariate:bool=True, # run the domain classifier too
+                ) -> DriftReport:
+    "Compare a window of new rows with the model's reference sample: per column, jointly, and in the predictions."
     _check_model(automl)
-    if not (isinstance(alpha, float) and 0 < alpha < 1): raise ConfigError(f"alpha must be a number between 0 and 1 (got {alpha!r}).")
+    if not (isinstance(alpha, float) and 0 < alpha < 1):
+        raise ConfigError(f"alpha must be a number between 0 and 1 (got {alpha!r}).")
     if not isinstance(n_null, (int, np.integer)) or n_null < 50:
         raise ConfigError(f"n_null must be an integer of at least 50 resamples (got {n_null!r}); 200 is the default.")
     if isinstance(current_df, pd.DataFrame) and len(current_df) == 0:
@@ -517,31 +568,43 @@ def drift_report(automl, current_df, *, alpha: float = 0.05, n_null: int = 200, 
     imp = reference_importance(automl) if importance is None else _importance(importance, schema.features)
     table["importance"] = imp.reindex(table.index).to_numpy()
     table["importance_rank"] = table["importance"].rank(ascending=False, method="first").astype("Int64")
-    order = table[table["drifted"]].sort_values(["importance", "q_value"], ascending=[False, True], na_position="last").index
+    drifted = table[table["drifted"]]
+    order = drifted.sort_values(["importance", "q_value"], ascending=[False, True], na_position="last").index
     table["rank"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(table.index).astype("Int64")
-    # predictions
-    matched, served, how = _window_predictions(automl, X, seed)
-    refs, cur_served, rows = _outputs(automl, _reference_predictions(automl)), _outputs(automl, served), []
-    for name, v in _outputs(automl, matched).items():
-        spec, null, tnull = nulls[("prediction", name)]
-        rv = refs[name][~np.isnan(refs[name])]
-        r = _test_one(spec, null, tnull, rv, v)
-        rows.append(dict(output=name, mean_ref=float(rv.mean()), mean_cur=float(np.nanmean(v)),
-                         mean_served=float(np.nanmean(cur_served[name])),
-                         **{k: r[k] for k in ("ks", "wasserstein", "psi", "p_ks", "p_wasserstein", "p_psi")}, p_value=r["p_value"]))
-    preds = pd.DataFrame(rows).set_index("output")
-    preds["q_value"], preds["drifted"] = _bh(preds["p_value"], alpha)
-    preds.attrs["source"] = how
+    preds = _prediction_tests(automl, X, nulls, seed, alpha)
     mv = _domain_classifier(automl, ref, cur, alpha, seed) if multivariate else None
     skipped = {c: "datetime" for c in schema.features if _tested(schema, c) is None}
-    alerts = []
-    if m < _MIN_ROWS: alerts.append(dict(kind="small_window", column=None, message=f"only {m} rows: the tests have little power"))
-    for c in table[table["drifted"]].sort_values("rank").index:
-        alerts.append(dict(kind="column", column=c, message=_describe(c, table.loc[c], alpha) + f" (q {_fmt_p(table.loc[c, 'q_value'])})"))
-    if mv is not None and mv.drifted:
-        alerts.append(dict(kind="multivariate", column=None, message=f"domain classifier AUC {mv.auc:.3f} > {mv.threshold:.3f}; "
-                           f"top columns {', '.join(mv.top.column.head(3))}"))
-    for o, r in preds[preds["drifted"]].iterrows():
-        alerts.append(dict(kind="prediction", column=o, message=f"{o}: mean {_fmt_v(r.mean_ref)} -> {_fmt_v(r.mean_cur)}, KS {r.ks:.3f}, "
-                           f"PSI {r.psi:.3f} (q {_fmt_p(r.q_value)})"))
+    alerts = _alerts(table, mv, preds, m, alpha)
     return DriftReport(table, mv, preds, alerts, len(ref), m, alpha, int(n_null), skipped)
+
+# %% ../../nbs/40_drift.ipynb #dfd8efc0
+@patch
+def summary(self:DriftReport) -> str:
+    "A few plain sentences: what was compared, what drifted, whether the model's predictions moved."
+    tested = int(self.columns["p_value"].notna().sum())
+    out = [f"A window of {self.n_current:,} rows was compared with the model's {self.n_reference:,}-row reference "
+           f"sample ({tested} columns tested, false discoveries controlled at {self.alpha:.0%})."]
+    cols = self.drifted_columns
+    if cols:
+        rank = lambda c: self.columns.loc[c, "importance_rank"]
+        names = ", ".join(c if pd.isna(rank(c)) else f"{c} ({int(rank(c))})" for c in cols[:6])
+        more = " ..." if len(cols) > 6 else ""
+        out.append(f"{len(cols)} column(s) drifted, the ones the model relies on most first (importance rank in "
+                   f"brackets): {names}{more}.")
+    else: out.append("No column's distribution or missing rate changed beyond what sampling noise explains.")
+    mv = self.multivariate
+    if mv is not None:
+        top = ", ".join(mv.top.column.head(3))
+        if mv.drifted: verdict = f"taken together the rows differ, most visibly in {top}."
+        else: verdict = "taken together the rows look alike."
+        out.append(f"A classifier tells window rows from reference rows with ROC-AUC {mv.auc:.2f} (without drift it "
+                   f"stays below {mv.threshold:.2f} in {1 - self.alpha:.0%} of windows): " + verdict)
+    moved = self.predictions[self.predictions["drifted"]]
+    if len(moved):
+        how = "; ".join(f"{o} averages {_fmt_v(r.mean_cur)} against {_fmt_v(r.mean_ref)} out of fold on the training "
+                        f"rows (KS {r.ks:.3f}, q {_fmt_p(r.q_value)})" for o, r in moved.iterrows())
+        out.append("The model's predictions moved: " + how + ".")
+    else: out.append("The model's predictions are distributed as on the reference.")
+    if self.skipped:
+        out.append(f"Not tested: {', '.join(self.skipped)} (datetime columns move with time by design).")
+    return " ".join(out)

@@ -1,4 +1,4 @@
-"""How well a deployed model is doing: measured per time window once labels arrive, estimated without labels (CBPE) before they do, and watched for the moment its errors start to rise.
+"""How a deployed model is doing: measured once labels arrive, estimated before (CBPE), errors watched.
 
 Docs: https://mlengineer.github.io/mlengineer/performance.html.md"""
 
@@ -8,6 +8,7 @@ Docs: https://mlengineer.github.io/mlengineer/performance.html.md"""
 from __future__ import annotations
 import math, warnings
 from dataclasses import dataclass, field
+from fastcore.basics import patch
 import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
@@ -22,26 +23,36 @@ __all__ = ['realized_performance', 'expected_roc_auc', 'CBPE', 'detect_changes',
 
 # %% ../../nbs/41_performance.ipynb #1ddc3c1f
 def _as_times(time, n) -> pd.DatetimeIndex:
-    t = pd.Series(time.to_numpy() if isinstance(time, (pd.Series, pd.Index)) else np.asarray(time))
+    values = time.to_numpy() if isinstance(time, (pd.Series, pd.Index)) else np.asarray(time)
+    t = pd.Series(values)
     if len(t) != n: raise ConfigError(f"time has {len(t)} values but there are {n} rows; give one time per row.")
-    try: t = pd.to_datetime(t, errors="coerce")
-    except (ValueError, TypeError): t = pd.to_datetime(t, errors="coerce", utc=True)     # mixed time zones
+    try:
+        t = pd.to_datetime(t, errors="coerce")
+    except (ValueError, TypeError):
+        t = pd.to_datetime(t, errors="coerce", utc=True)     # mixed time zones
     if t.isna().any():
+        first = int(np.flatnonzero(t.isna().to_numpy())[0])
         raise DataError(f"time has {int(t.isna().sum())} missing or unreadable value(s) (first at position "
-                        f"{int(np.flatnonzero(t.isna().to_numpy())[0])}); drop those rows or fill the time in.")
+                        f"{first}); drop those rows or fill the time in.")
     return pd.DatetimeIndex(t)
 
 def _windows(n: int, time=None, window=None) -> list:
     "(counter, start, end, row positions) per non-empty window: blocks of `window` rows, or calendar windows of `time`."
     if window is None: window = "7D" if time is not None else 1000
     if isinstance(window, (int, np.integer)) and not isinstance(window, bool):
-        if window < 1: raise ConfigError(f"window must be a positive number of rows or a pandas frequency like '7D' (got {window}).")
-        return [(i, s, min(s + int(window), n), np.arange(s, min(s + int(window), n))) for i, s in enumerate(range(0, n, int(window)))]
+        if window < 1:
+            raise ConfigError(f"window must be a positive number of rows or a pandas frequency like '7D' "
+                              f"(got {window}).")
+        size = int(window)
+        return [(i, s, min(s + size, n), np.arange(s, min(s + size, n))) for i, s in enumerate(range(0, n, size))]
     if time is None:
-        raise ConfigError(f"window={window!r} is a time span, so give time= (one timestamp per row), or a number of rows.")
-    try: off = pd.tseries.frequencies.to_offset(window)
+        raise ConfigError(f"window={window!r} is a time span, so give time= (one timestamp per row), "
+                          "or a number of rows.")
+    try:
+        off = pd.tseries.frequencies.to_offset(window)
     except (ValueError, TypeError):
-        raise ConfigError(f"window={window!r} is neither a number of rows nor a pandas frequency such as '7D', 'W' or 'MS'.") from None
+        raise ConfigError(f"window={window!r} is neither a number of rows nor a pandas frequency such as "
+                          "'7D', 'W' or 'MS'.") from None
     t = _as_times(time, n)
     out = []
     for start, rows in pd.Series(np.arange(n), index=t).groupby(pd.Grouper(freq=off, origin="start_day")):
@@ -55,13 +66,18 @@ def _frame(wins, rows, n=None) -> pd.DataFrame:
 
 # %% ../../nbs/41_performance.ipynb #4f8466f0
 def _proba(pred, task, k=None) -> np.ndarray:
-    "Predictions in the contract's shape: binary (n,) (a predict_proba (n, 2) is accepted), multiclass (n, k), regression (n,)."
+    "Predictions in the contract's shape: binary (n,) (or predict_proba's (n, 2)), multiclass (n, k), regression (n,)."
     p = np.asarray(pred, dtype=float)
     if task == "binary" and p.ndim == 2 and p.shape[1] == 2: p = p[:, 1]
-    if (task == "multiclass" and (p.ndim != 2 or (k is not None and p.shape[1] != k))) or (task != "multiclass" and p.ndim != 1):
-        want = f"(n, {k or 'k'}) class probabilities" if task == "multiclass" else "(n,) " + ("probabilities of class 1" if task == "binary" else "values")
+    bad_multiclass = task == "multiclass" and (p.ndim != 2 or (k is not None and p.shape[1] != k))
+    if bad_multiclass or (task != "multiclass" and p.ndim != 1):
+        if task == "multiclass": want = f"(n, {k or 'k'}) class probabilities"
+        elif task == "binary": want = "(n,) probabilities of class 1"
+        else: want = "(n,) values"
         raise ConfigError(f"Predictions for a {task} task must have shape {want}; got shape {p.shape}.")
-    if np.isnan(p).any(): raise ConfigError(f"Predictions hold {int(np.isnan(p).reshape(len(p), -1).any(1).sum())} NaN row(s); drop them first.")
+    if np.isnan(p).any():
+        nan_rows = int(np.isnan(p).reshape(len(p), -1).any(1).sum())
+        raise ConfigError(f"Predictions hold {nan_rows} NaN row(s); drop them first.")
     if task != "regression" and ((p < -1e-9).any() or (p > 1 + 1e-9).any()):
         raise ConfigError("Classification predictions must be probabilities in [0, 1]; got values outside that range.")
     return p
@@ -73,77 +89,113 @@ def _nan_metric(fn, *a, **kw):
             return float(fn(*a, **kw))
     except ValueError: return np.nan
 
+def _class_note(present, k, names) -> str:
+    "Why ROC-AUC is undefined in a window that lacks classes ('' when every class is present)."
+    if len(present) == k: return ""
+    if len(present) == 1: return f"only class {names[present[0]]!r} here: ROC-AUC undefined"
+    absent = [names[c] for c in range(k) if c not in present]
+    return f"classes {absent} absent: ROC-AUC undefined"
+
 def _realized_one(y, p, task, k, threshold, names) -> dict:
     if task == "regression":
         e = p - y
-        return dict(rmse=float(np.sqrt(np.mean(e ** 2))), mae=float(np.mean(np.abs(e))), mean_error=float(np.mean(e)), note="")
+        return dict(rmse=float(np.sqrt(np.mean(e ** 2))), mae=float(np.mean(np.abs(e))), mean_error=float(np.mean(e)),
+                    note="")
     present = np.unique(y)
-    note = "" if len(present) == k else (f"only class {names[present[0]]!r} here: ROC-AUC undefined" if len(present) == 1
-                                         else f"classes {[names[c] for c in range(k) if c not in present]} absent: ROC-AUC undefined")
+    note = _class_note(present, k, names)
     if task == "binary":
         yhat = (p >= threshold).astype(int)
-        tp, fp, fn = int(((yhat == 1) & (y == 1)).sum()), int(((yhat == 1) & (y == 0)).sum()), int(((yhat == 0) & (y == 1)).sum())
-        return dict(positives=int(y.sum()), roc_auc=_nan_metric(skm.roc_auc_score, y, p) if len(present) == 2 else np.nan,
-                    accuracy=float((yhat == y).mean()), precision=tp / (tp + fp) if tp + fp else np.nan,
-                    recall=tp / (tp + fn) if tp + fn else np.nan, f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else np.nan,
-                    log_loss=_nan_metric(skm.log_loss, y, p, labels=[0, 1]), note=note)
+        tp = int(((yhat == 1) & (y == 1)).sum())
+        fp = int(((yhat == 1) & (y == 0)).sum())
+        fn = int(((yhat == 0) & (y == 1)).sum())
+        auc = _nan_metric(skm.roc_auc_score, y, p) if len(present) == 2 else np.nan
+        return dict(positives=int(y.sum()),
+                    roc_auc=auc,
+                    accuracy=float((yhat == y).mean()),
+                    precision=tp / (tp + fp) if tp + fp else np.nan,
+                    recall=tp / (tp + fn) if tp + fn else np.nan,
+                    f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else np.nan,
+                    log_loss=_nan_metric(skm.log_loss, y, p, labels=[0, 1]),
+                    note=note)
     yhat = p.argmax(1)
-    return dict(roc_auc=_nan_metric(skm.roc_auc_score, y, p, multi_class="ovr", labels=np.arange(k)) if len(present) == k else np.nan,
+    labels = np.arange(k)
+    auc = _nan_metric(skm.roc_auc_score, y, p, multi_class="ovr", labels=labels) if len(present) == k else np.nan
+    return dict(roc_auc=auc,
                 accuracy=float((yhat == y).mean()),
-                f1_macro=float(skm.f1_score(y, yhat, average="macro", labels=np.arange(k), zero_division=0.0)),
-                log_loss=_nan_metric(skm.log_loss, y, p, labels=np.arange(k)), note=note)
+                f1_macro=float(skm.f1_score(y, yhat, average="macro", labels=labels, zero_division=0.0)),
+                log_loss=_nan_metric(skm.log_loss, y, p, labels=labels),
+                note=note)
 
 _MIN_ROWS = 100      # windows with fewer rows are reported, flagged in `note`, and raise no alerts
 
 def _window_se(metric: str, value: float, n: int, task: str, prevalence=None, k=None) -> float:
-    """Standard error of `metric` (at its reference `value`) on a window of `n` rows: Hanley and McNeil (1982) for ROC-AUC
-    (binary: the training prevalence; multiclass: one class against the rest, n/k positives), RMSE / sqrt(2n) for RMSE."""
+    "Standard error of `metric` at its reference `value` on a window of `n` rows (Hanley-McNeil; RMSE / sqrt(2n))."
     if not np.isfinite(value) or n < 2: return np.inf
     if metric == "rmse": return value / np.sqrt(2 * n)
     p = prevalence if task == "binary" and prevalence else 1 / (k or 2)
-    n1, n2 = max(p * n, 1.0), max((1 - p) * n, 1.0)
+    n1 = max(p * n, 1.0)
+    n2 = max((1 - p) * n, 1.0)
     a = min(max(value, 1e-6), 1 - 1e-6)
-    q1, q2 = a / (2 - a), 2 * a * a / (1 + a)
+    q1 = a / (2 - a)
+    q2 = 2 * a * a / (1 + a)
     return float(np.sqrt(max(a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n2 - 1) * (q2 - a * a), 0.0) / (n1 * n2)))
 
 def _realized_frame(yc, p, task, k, threshold, names, wins, labeled=None) -> pd.DataFrame:
-    rows, ns = [], []
+    rows = []
+    ns = []
     for w in wins:
         i = w[3] if labeled is None else w[3][labeled[w[3]]]
         r = _realized_one(yc[i], p[i], task, k, threshold, names) if len(i) else dict(note="no labels yet")
-        if 0 < len(i) < _MIN_ROWS: r["note"] = "; ".join(filter(None, [f"only {len(i)} labeled rows: a rough figure", r["note"]]))
-        rows.append(r); ns.append(len(i))
+        if 0 < len(i) < _MIN_ROWS:
+            r["note"] = "; ".join(filter(None, [f"only {len(i)} labeled rows: a rough figure", r["note"]]))
+        rows.append(r)
+        ns.append(len(i))
     out = _frame(wins, rows, ns)
     out.attrs.update(task=task, kind="realized", threshold=threshold if task == "binary" else None)
     return out
 
 def _k(task, classes, pred):
-    return None if task == "regression" else 2 if task == "binary" else len(classes) if classes is not None else np.asarray(pred).shape[-1]
+    if task == "regression": return None
+    if task == "binary": return 2
+    return len(classes) if classes is not None else np.asarray(pred).shape[-1]
 
 def _names(classes, k): return [str(c) for c in (classes if classes is not None else range(k or 0))]
 
-def realized_performance(y, pred, task: str, classes=None, time=None, window=None, *, threshold: float = 0.5) -> pd.DataFrame:
-    """The model's metrics per window once labels are in: blocks of `window` rows (default 1000) or calendar windows of
-    `time` (`window` a pandas frequency, default '7D'). Columns: window, start, end, n, the metrics, note."""
+def realized_performance(y, # the labels, one per prediction
+                         pred, # binary P(classes[1]) (n,) or predict_proba's (n, 2); multiclass (n, k); regression (n,)
+                         task:str, # "binary", "multiclass" or "regression"
+                         classes=None, # the class labels in the model's order
+                         time=None, # one timestamp per row, for calendar windows
+                         window=None, # rows per block (default 1000), or a pandas frequency with `time` (default '7D')
+                         *,
+                         threshold:float=0.5, # binary: a row is predicted positive when P >= threshold
+                        ) -> pd.DataFrame:
+    "The model's metrics per window once labels are in: window, start, end, n, the metrics and a note."
     yc = encode_target(y, task, classes)
     k = _k(task, classes, pred)
     p = _proba(pred, task, k)
-    if len(p) != len(yc): raise ConfigError(f"y has {len(yc)} values but pred has {len(p)} rows; give one prediction per label.")
-    if k is not None and len(yc) and yc.max() >= k: raise ConfigError(f"Class code {int(yc.max())} in y, but the predictions cover only {k} classes.")
+    if len(p) != len(yc):
+        raise ConfigError(f"y has {len(yc)} values but pred has {len(p)} rows; give one prediction per label.")
+    if k is not None and len(yc) and yc.max() >= k:
+        raise ConfigError(f"Class code {int(yc.max())} in y, but the predictions cover only {k} classes.")
     return _realized_frame(yc, p, task, k, threshold, _names(classes, k), _windows(len(yc), time, window))
 
 # %% ../../nbs/41_performance.ipynb #8cafa84f
-def expected_roc_auc(score, proba) -> float:
-    """ROC-AUC expected when row i is positive with probability `proba[i]` and rows are ranked by `score`:
-    sum over pairs p_i (1 - p_j) [s_i > s_j] (ties count half) over sum over pairs p_i (1 - p_j), i != j. O(n log n)."""
-    s, p = np.asarray(score, float).ravel(), np.asarray(proba, float).ravel()
+def expected_roc_auc(score, # the scores that rank the rows (the model's raw probabilities)
+                     proba, # each row's probability of being positive (the calibrated probabilities)
+                    ) -> float:
+    "ROC-AUC expected when row i is positive with probability `proba[i]` and the rows are ranked by `score`."
+    s = np.asarray(score, float).ravel()
+    p = np.asarray(proba, float).ravel()
     if len(s) != len(p): raise ConfigError(f"score ({len(s)}) and proba ({len(p)}) must have the same length.")
     if len(s) < 2: return np.nan
     o = np.argsort(s, kind="stable")
-    s, p = s[o], p[o]
+    s = s[o]
+    p = p[o]
     q = 1 - p
     first = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])       # groups of tied scores
-    gp, gq = np.add.reduceat(p, first), np.add.reduceat(q, first)
+    gp = np.add.reduceat(p, first)
+    gq = np.add.reduceat(q, first)
     below = np.cumsum(gq) - gq                                  # expected negatives strictly below each group
     num = np.sum(gp * below) + 0.5 * (np.sum(gp * gq) - np.sum(p * q))
     den = p.sum() * q.sum() - np.sum(p * q)
@@ -154,15 +206,23 @@ def _expected(p, pc, task, threshold) -> dict:
     "Metrics expected from calibrated probabilities `pc` for predictions `p` (binary (n,), multiclass (n, k))."
     if task == "binary":
         yhat = p >= threshold
-        tp, fp, fn = pc[yhat].sum(), (1 - pc[yhat]).sum(), pc[~yhat].sum()
+        tp = pc[yhat].sum()
+        fp = (1 - pc[yhat]).sum()
+        fn = pc[~yhat].sum()
         tn = len(p) - tp - fp - fn
-        return dict(positives=float(pc.sum()), roc_auc=expected_roc_auc(p, pc), accuracy=float((tp + tn) / len(p)),
-                    precision=float(tp / (tp + fp)) if yhat.any() else np.nan, recall=float(tp / (tp + fn)) if tp + fn > 0 else np.nan,
+        return dict(positives=float(pc.sum()),
+                    roc_auc=expected_roc_auc(p, pc),
+                    accuracy=float((tp + tn) / len(p)),
+                    precision=float(tp / (tp + fp)) if yhat.any() else np.nan,
+                    recall=float(tp / (tp + fn)) if tp + fn > 0 else np.nan,
                     f1=float(2 * tp / (2 * tp + fp + fn)) if 2 * tp + fp + fn > 0 else np.nan)
-    k, yhat = p.shape[1], p.argmax(1)
+    k = p.shape[1]
+    yhat = p.argmax(1)
     f1 = []
     for c in range(k):
-        tp, fp, fn = pc[yhat == c, c].sum(), (1 - pc[yhat == c, c]).sum(), pc[yhat != c, c].sum()
+        tp = pc[yhat == c, c].sum()
+        fp = (1 - pc[yhat == c, c]).sum()
+        fn = pc[yhat != c, c].sum()
         f1.append(2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn > 0 else 0.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -171,7 +231,8 @@ def _expected(p, pc, task, threshold) -> dict:
 
 def _rank_auc(Y, r):
     "ROC-AUC of each row of the 0/1 matrix Y (simulations x rows) against scores whose ranks are r."
-    n1 = Y.sum(1); n0 = Y.shape[1] - n1
+    n1 = Y.sum(1)
+    n0 = Y.shape[1] - n1
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where((n1 > 0) & (n0 > 0), (Y @ r - n1 * (n1 + 1) / 2) / np.maximum(n1 * n0, 1), np.nan)
 
@@ -181,95 +242,143 @@ def _simulated(p, pc, task, threshold, n_sims, rng) -> dict:
     if task == "binary":
         Y = (rng.random((n_sims, n)) < pc).astype(float)
         yhat = p >= threshold
-        tp = Y[:, yhat].sum(1); n1 = Y.sum(1); fp = yhat.sum() - tp; fn = n1 - tp
+        tp = Y[:, yhat].sum(1)
+        n1 = Y.sum(1)
+        fp = yhat.sum() - tp
+        fn = n1 - tp
         with np.errstate(invalid="ignore", divide="ignore"):
-            return dict(positives=n1, roc_auc=_rank_auc(Y, rankdata(p)), accuracy=(n - fp - fn) / n,
-                        precision=np.where(tp + fp > 0, tp / (tp + fp), np.nan), recall=np.where(n1 > 0, tp / n1, np.nan),
+            return dict(positives=n1,
+                        roc_auc=_rank_auc(Y, rankdata(p)),
+                        accuracy=(n - fp - fn) / n,
+                        precision=np.where(tp + fp > 0, tp / (tp + fp), np.nan),
+                        recall=np.where(n1 > 0, tp / n1, np.nan),
                         f1=np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan))
-    k, yhat = p.shape[1], p.argmax(1)
+    k = p.shape[1]
+    yhat = p.argmax(1)
     L = (rng.random((n_sims, n, 1)) > np.cumsum(pc, 1)[None]).sum(2).clip(max=k - 1)      # categorical draws
-    aucs, f1 = [], []
+    aucs = []
+    f1 = []
     for c in range(k):
         Yc = (L == c).astype(float)
         aucs.append(_rank_auc(Yc, rankdata(p[:, c])))
-        tp = Yc[:, yhat == c].sum(1); fp = (yhat == c).sum() - tp; fn = Yc.sum(1) - tp
-        with np.errstate(invalid="ignore", divide="ignore"): f1.append(np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0))
+        tp = Yc[:, yhat == c].sum(1)
+        fp = (yhat == c).sum() - tp
+        fn = Yc.sum(1) - tp
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1.append(np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return dict(roc_auc=np.nanmean(aucs, 0), accuracy=(L == yhat).mean(1), f1_macro=np.mean(f1, 0))
 
 # %% ../../nbs/41_performance.ipynb #882aaf96
 class CBPE:
-    """Confidence-based performance estimation (as in NannyML): calibrate the model's probabilities on its out-of-fold
-    predictions, then estimate accuracy, precision, recall, F1 and ROC-AUC of new rows without their labels."""
-    def __init__(self, model=None, *, reference=None, oof_pred=None, oof_y=None, task=None, classes=None,
-                 method: str = "auto", threshold: float = 0.5, n_sims: int = 200, ci: float = 0.95, seed: int = 0):
-        self.model, self.threshold, self.n_sims, self.ci, self.seed = model, threshold, int(n_sims), ci, seed
+    "Confidence-based performance estimation (as in NannyML): a classifier's metrics on new rows without labels."
+    def __init__(self,
+                 model=None, # a fitted AutoML (it keeps its out-of-fold predictions)
+                 *,
+                 reference=None, # (X, y): labeled rows the model never saw, to calibrate on instead
+                 oof_pred=None, # out-of-fold predictions to calibrate on, for a model that is not an AutoML
+                 oof_y=None, # their labels
+                 task=None, # "binary" or "multiclass", for a model that is not an AutoML
+                 classes=None, # the class labels in the predictions' order
+                 method:str="auto", # the calibration method of `fit_calibrator` ("auto" picks by log-loss)
+                 threshold:float=0.5, # binary: a row is predicted positive when P >= threshold
+                 n_sims:int=200, # label sets drawn per window for its range
+                 ci:float=0.95, # the central share of the simulated metrics the range spans
+                 seed:int=0, # seed of the calibration and the simulations
+                ):
+        self.model = model
+        self.threshold = threshold
+        self.n_sims = int(n_sims)
+        self.ci = ci
+        self.seed = seed
         if model is not None:
             task = getattr(model, "task_", None)
             if task is None: raise ConfigError("CBPE needs a fitted model (AutoML after fit or load).")
             classes = getattr(model, "classes_", None)
         if task == "regression":
             raise ConfigError("CBPE needs class probabilities, and this model does regression. Measure it with "
-                              "realized_performance once labels arrive, or estimate its error without labels by direct loss "
-                              "estimation (a second model fitted to predict the absolute error on labeled reference data).")
+                              "realized_performance once labels arrive, or estimate its error without labels by "
+                              "direct loss estimation (a second model fitted to predict the absolute error on labeled "
+                              "reference data).")
         if task not in ("binary", "multiclass"):
             raise ConfigError(f"CBPE is for 'binary' or 'multiclass' tasks (got task={task!r}).")
         if not 0 < ci < 1: raise ConfigError(f"ci must be between 0 and 1 (got {ci}).")
-        self.task, self.classes_ = task, (None if classes is None else np.asarray(classes))
+        self.task = task
+        self.classes_ = None if classes is None else np.asarray(classes)
         if reference is not None:
             X_ref, y_ref = reference
             self.k_ = 2 if task == "binary" else (len(classes) if classes is not None else None)
-            cal_pred, cal_y, self.calibrated_on = self._pred(X_ref), encode_target(y_ref, task, classes), "reference"
+            cal_pred = self._pred(X_ref)
+            cal_y = encode_target(y_ref, task, classes)
+            self.calibrated_on = "reference"
         else:
-            if oof_pred is None and model is not None: oof_pred, oof_y = getattr(model, "oof_", None), getattr(model, "oof_y_", None)
+            if oof_pred is None and model is not None:
+                oof_pred = getattr(model, "oof_", None)
+                oof_y = getattr(model, "oof_y_", None)
             if oof_pred is None or oof_y is None:
-                raise ConfigError("CBPE calibrates on out-of-fold predictions: give a fitted AutoML (it keeps oof_ and oof_y_), "
-                                  "or oof_pred= and oof_y=, or reference=(X, y) with labeled rows the model never saw.")
-            cal_pred, cal_y, self.calibrated_on = oof_pred, oof_y, "out-of-fold"
+                raise ConfigError("CBPE calibrates on out-of-fold predictions: give a fitted AutoML (it keeps oof_ and "
+                                  "oof_y_), or oof_pred= and oof_y=, or reference=(X, y) with labeled rows the model "
+                                  "never saw.")
+            cal_pred = oof_pred
+            cal_y = oof_y
+            self.calibrated_on = "out-of-fold"
         self.k_ = 2 if task == "binary" else (len(classes) if classes is not None else np.asarray(cal_pred).shape[1])
         ok = ~np.isnan(np.asarray(cal_pred, float)).reshape(len(cal_pred), -1).any(1)
-        cal_pred, cal_y = _proba(np.asarray(cal_pred)[ok], task, self.k_), encode_target(np.asarray(cal_y)[ok], task)  # codes
+        cal_pred = _proba(np.asarray(cal_pred)[ok], task, self.k_)
+        cal_y = encode_target(np.asarray(cal_y)[ok], task)  # codes
         self.calibrator_ = fit_calibrator(cal_pred, cal_y, task, method=method, seed=seed)
         self.reference_ = _realized_one(cal_y, cal_pred, task, self.k_, threshold, _names(classes, self.k_))
         self.reference_.pop("note", None)
 
     def _pred(self, data) -> np.ndarray:
         if isinstance(data, pd.DataFrame):
-            if self.model is None: raise ConfigError("Given a table, CBPE needs the model to score it; pass its predictions instead.")
+            if self.model is None:
+                raise ConfigError("Given a table, CBPE needs the model to score it; pass its predictions instead.")
             data = self.model.predict_proba(data)
         return _proba(data, self.task, self.k_)
 
-    def estimate(self, data, *, time=None, window=None) -> pd.DataFrame:
-        """Estimated metrics per window of `data` (a table the model can score, or its predictions), each with
-        `<metric>_low`/`<metric>_high`: the central `ci` range over `n_sims` label sets drawn from the calibrated probabilities."""
-        if isinstance(time, str):
-            if not isinstance(data, pd.DataFrame) or time not in data.columns:
-                cols = list(data.columns) if isinstance(data, pd.DataFrame) else []
-                raise ColumnNotFoundError(f"time column {time!r} is not in the table.{suggest(time, cols)}")
-            time = data[time]
-        p = self._pred(data)
-        pc = self.calibrator_.transform(p)
-        rng = np.random.default_rng(self.seed)
-        wins, rows = _windows(len(p), time, window), []
-        lo_q, hi_q = (1 - self.ci) / 2, (1 + self.ci) / 2
-        for w in wins:
-            i = w[3]
-            sims = _simulated(p[i], pc[i], self.task, self.threshold, self.n_sims, rng) if self.n_sims else {}
-            row = {}
-            for m, v in _expected(p[i], pc[i], self.task, self.threshold).items():
-                s = sims.get(m, np.array([np.nan]))
-                s = s[~np.isnan(s)]
-                row[m] = v
-                row[f"{m}_low"], row[f"{m}_high"] = (np.quantile(s, [lo_q, hi_q]) if len(s) >= 10 else (np.nan, np.nan))
-            row["note"] = "" if len(i) >= _MIN_ROWS else f"only {len(i)} rows: a rough estimate"
-            rows.append(row)
-        out = _frame(wins, rows)
-        out.attrs.update(task=self.task, kind="estimated", ci=self.ci, n_sims=self.n_sims, calibrated_on=self.calibrated_on)
-        return out
-
     def __repr__(self):
-        return f"CBPE({self.task}, calibrated on {self.calibrated_on} predictions, method {self.calibrator_.method_!r}, ci={self.ci})"
+        return (f"CBPE({self.task}, calibrated on {self.calibrated_on} predictions, "
+                f"method {self.calibrator_.method_!r}, ci={self.ci})")
+
+# %% ../../nbs/41_performance.ipynb #a1213627
+@patch
+def estimate(self:CBPE,
+             data, # a table the model can score, or its predictions
+             *,
+             time=None, # a column of `data`, or one timestamp per row, for calendar windows
+             window=None, # rows per block (default 1000), or a pandas frequency with `time` (default '7D')
+            ) -> pd.DataFrame:
+    "Estimated metrics per window of `data`, each with its range `<metric>_low` to `<metric>_high`."
+    if isinstance(time, str):
+        if not isinstance(data, pd.DataFrame) or time not in data.columns:
+            cols = list(data.columns) if isinstance(data, pd.DataFrame) else []
+            raise ColumnNotFoundError(f"time column {time!r} is not in the table.{suggest(time, cols)}")
+        time = data[time]
+    p = self._pred(data)
+    pc = self.calibrator_.transform(p)
+    rng = np.random.default_rng(self.seed)
+    wins = _windows(len(p), time, window)
+    rows = []
+    lo_q, hi_q = (1 - self.ci) / 2, (1 + self.ci) / 2
+    for w in wins:
+        i = w[3]
+        sims = _simulated(p[i], pc[i], self.task, self.threshold, self.n_sims, rng) if self.n_sims else {}
+        row = {}
+        for m, v in _expected(p[i], pc[i], self.task, self.threshold).items():
+            s = sims.get(m, np.array([np.nan]))
+            s = s[~np.isnan(s)]
+            row[m] = v
+            low, high = np.quantile(s, [lo_q, hi_q]) if len(s) >= 10 else (np.nan, np.nan)
+            row[f"{m}_low"] = low
+            row[f"{m}_high"] = high
+        row["note"] = "" if len(i) >= _MIN_ROWS else f"only {len(i)} rows: a rough estimate"
+        rows.append(row)
+    out = _frame(wins, rows)
+    out.attrs.update(task=self.task, kind="estimated", ci=self.ci, n_sims=self.n_sims,
+                     calibrated_on=self.calibrated_on)
+    return out
 
 # %% ../../nbs/41_performance.ipynb #adf914c6
 def _ph_first(z, delta, threshold, alpha, min_instances) -> int:
@@ -281,7 +390,7 @@ def _ph_first(z, delta, threshold, alpha, min_instances) -> int:
     return int(hit[0]) if len(hit) else -1
 
 def _adwin_first(z, delta, clock, min_instances) -> int:
-    "Index of the first ADWIN cut for a rise in the mean of z (variance bound, splits checked every `clock` rows), or -1."
+    "Index of the first ADWIN cut for a rise in the mean of z (variance bound, splits every `clock` rows), or -1."
     c1, c2 = np.r_[0, np.cumsum(z)], np.r_[0, np.cumsum(z * z)]
     start = 0
     for end in range(clock, len(z) + 1, clock):
@@ -299,18 +408,29 @@ def _adwin_first(z, delta, clock, min_instances) -> int:
 
 _DETECTORS = ("page_hinkley", "adwin")
 
-def detect_changes(errors, method: str = "page_hinkley", *, delta: float|None = None, threshold: float = 50.0,
-                   alpha: float = 1.0, min_instances: int = 30, scale: float|None = None, reference=None,
-                   clock: int = 32) -> list:
-    """Row positions where the per-row error stream (in time order) rose: Page-Hinkley (Page 1954; `delta` default 0.1
-    and `threshold` in standard deviations of the errors, `alpha` the fading factor of Gama et al. 2013) or ADWIN (Bifet &
-    Gavalda 2007; `delta` the confidence, default 0.002). Both restart after each alarm."""
+def detect_changes(errors, # the per-row errors (losses), in time order
+                   method:str="page_hinkley", # "page_hinkley" (Page 1954) or "adwin" (Bifet & Gavalda 2007)
+                   *,
+                   delta:float|None=None, # Page-Hinkley: the change to ignore, in sds (0.1); ADWIN: confidence (0.002)
+                   threshold:float=50.0, # Page-Hinkley: the alarm level, in standard deviations of the errors
+                   alpha:float=1.0, # Page-Hinkley: the fading factor (1: none)
+                   min_instances:int=30, # rows before an alarm (ADWIN: the least rows on each side of a cut)
+                   scale:float|None=None, # Page-Hinkley: the errors' scale (default: the sd of `reference`)
+                   reference=None, # Page-Hinkley: errors of a reference stream (default: the first 1000 errors)
+                   clock:int=32, # ADWIN: split points are checked every `clock` rows
+                  ) -> list:
+    "Row positions where the per-row error stream rose: Page-Hinkley or ADWIN, restarted after each alarm."
     z = np.asarray(errors, dtype=float).ravel()
-    if method not in _DETECTORS: raise ConfigError(f"method must be one of {_DETECTORS} (got {method!r}).{suggest(str(method), _DETECTORS)}")
+    if method not in _DETECTORS:
+        raise ConfigError(f"method must be one of {_DETECTORS} (got {method!r}).{suggest(str(method), _DETECTORS)}")
     if np.isnan(z).any():
-        raise DataError(f"errors hold {int(np.isnan(z).sum())} NaN value(s) (first at position {int(np.flatnonzero(np.isnan(z))[0])}); drop them first.")
+        first_nan = int(np.flatnonzero(np.isnan(z))[0])
+        raise DataError(f"errors hold {int(np.isnan(z).sum())} NaN value(s) (first at position {first_nan}); "
+                        "drop them first.")
     if not 0 < alpha <= 1: raise ConfigError(f"alpha must be in (0, 1] (got {alpha}).")
-    if threshold <= 0 or min_instances < 1: raise ConfigError(f"threshold must be positive and min_instances at least 1 (got {threshold}, {min_instances}).")
+    if threshold <= 0 or min_instances < 1:
+        raise ConfigError(f"threshold must be positive and min_instances at least 1 (got {threshold}, "
+                          f"{min_instances}).")
     if method == "adwin":
         d = 0.002 if delta is None else delta
         if not 0 < d < 1: raise ConfigError(f"For ADWIN, delta is a confidence level in (0, 1) (got {d}).")
@@ -322,11 +442,13 @@ def detect_changes(errors, method: str = "page_hinkley", *, delta: float|None = 
         z = z / (scale if scale > 0 else 1.0)
         d = 0.1 if delta is None else delta
         first = lambda x: _ph_first(x, d, threshold, alpha, min_instances)
-    out, s = [], 0
+    out = []
+    s = 0
     while s < len(z):
         i = first(z[s:])
         if i < 0: break
-        out.append(s + i); s += i + 1
+        out.append(s + i)
+        s += i + 1
     return out
 
 # %% ../../nbs/41_performance.ipynb #1ec48739
@@ -340,88 +462,152 @@ def _compare(est, real, metrics) -> pd.DataFrame:
         if r["n"] == 0: continue
         for m in metrics:
             lo, hi, v = e[f"{m}_low"], e[f"{m}_high"], r[m]
+            inside = bool(lo <= v <= hi) if not (np.isnan(v) or np.isnan(lo)) else np.nan
             rows.append(dict(window=e["window"], start=e["start"], end=e["end"], n_labeled=int(r["n"]), metric=m,
-                             estimated=e[m], low=lo, high=hi, realized=v, difference=v - e[m],
-                             inside=bool(lo <= v <= hi) if not (np.isnan(v) or np.isnan(lo)) else np.nan))
+                             estimated=e[m], low=lo, high=hi, realized=v, difference=v - e[m], inside=inside))
     return pd.DataFrame(rows)
 
 @dataclass
 class PerformanceReport:
     "How a deployed model performs on new rows: estimated without labels (CBPE), realized with them, and change points."
-    task: str
-    metric: str                                   # the headline metric: roc_auc (classification) or rmse (regression)
-    reference: dict                               # the metrics on the training out-of-fold predictions
-    estimated: pd.DataFrame|None = None           # CBPE per window (classification only)
-    realized: pd.DataFrame|None = None            # per window, on the rows with labels
-    comparison: pd.DataFrame|None = None          # estimated vs realized, one row per window and metric
-    change_points: list = field(default_factory=list)    # row positions in the input where the loss rose
-    change_times: list = field(default_factory=list)
-    alerts: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-
-    def summary(self) -> str:
-        "A few plain sentences: the level, the agreement of estimate and reality, change points, alerts."
-        m = self.metric
-        name, ref = {"roc_auc": "ROC-AUC", "rmse": "RMSE"}.get(m, m), self.reference.get(m, np.nan)
-        out = []
-        big = lambda df, n="n": df[df[n] >= _MIN_ROWS] if (df[n] >= _MIN_ROWS).any() else df     # small windows only if all are
-        for kind, df, how in (("Estimated", self.estimated, "without labels (CBPE)"), ("Realized", self.realized, "from labels")):
-            v = big(df)[m].dropna() if df is not None and m in df else pd.Series(dtype=float)
-            if len(v): out.append(f"{kind} {name} {how} over {len(v)} window(s): {v.min():.3f} to {v.max():.3f} "
-                                  f"(median {v.median():.3f}; {ref:.3f} on the training out-of-fold predictions).")
-        c = self.comparison
-        if c is not None and len(c):
-            cm = big(c, "n_labeled")
-            cm = cm[cm.metric == m].dropna(subset=["realized", "inside"])
-            if len(cm): out.append(f"The realized {name} fell inside CBPE's range in {int(cm.inside.sum())} of {len(cm)} "
-                                   f"window(s); mean absolute gap {cm.difference.abs().mean():.3f}.")
-        if self.realized is not None and not self.change_points: out.append("No change point: the per-row loss did not rise.")
-        return "\n".join(out + (self.alerts or ["No alerts."]) + self.notes)
-
-    def plot(self, metric: str|None = None, ax=None):
-        "The headline metric per window (at its middle): the estimate with its range, the realized value, change points."
-        import matplotlib.pyplot as plt
-        m = metric or self.metric
-        if ax is None: _, ax = plt.subplots(figsize=(8, 3.5))
-        mid = lambda df: df["start"] + (df["end"] - df["start"]) / 2
-        if self.estimated is not None:
-            x = mid(self.estimated)
-            ax.fill_between(x, self.estimated[f"{m}_low"], self.estimated[f"{m}_high"], alpha=0.25, label="CBPE range")
-            ax.plot(x, self.estimated[m], marker="o", label="estimated (CBPE)")
-        if self.realized is not None and m in self.realized:
-            ax.plot(mid(self.realized), self.realized[m], marker="s", label="realized")
-        if m in self.reference: ax.axhline(self.reference[m], color="grey", ls=":", label="training out-of-fold")
-        for i, t in enumerate(self.change_times or self.change_points):
-            ax.axvline(t, color="red", lw=0.8, label="loss rose" if i == 0 else None)
-        ax.set(title=f"{m} per window", ylabel=m)
-        ax.legend(fontsize=8)
-        return ax
+    task: str # "binary", "multiclass" or "regression"
+    metric: str # the headline metric: roc_auc (classification) or rmse (regression)
+    reference: dict # the metrics on the training out-of-fold predictions
+    estimated: pd.DataFrame|None = None # CBPE per window (classification only)
+    realized: pd.DataFrame|None = None # per window, on the rows with labels
+    comparison: pd.DataFrame|None = None # estimated vs realized, one row per window and metric
+    change_points: list = field(default_factory=list) # row positions in the input where the loss rose
+    change_times: list = field(default_factory=list) # the times of those rows, when the rows have times
+    alerts: list = field(default_factory=list) # sentences: what is worse than expected, and where
+    notes: list = field(default_factory=list) # sentences: what the figures rest on
 
     def __repr__(self): return f"PerformanceReport({self.task}, {self.metric})\n{self.summary()}"
+
+# %% ../../nbs/41_performance.ipynb #d0f518d3
+@patch
+def summary(self:PerformanceReport) -> str:
+    "A few plain sentences: the level, the agreement of estimate and reality, change points, alerts."
+    m = self.metric
+    name = {"roc_auc": "ROC-AUC", "rmse": "RMSE"}.get(m, m)
+    ref = self.reference.get(m, np.nan)
+    out = []
+    big = lambda df, n="n": df[df[n] >= _MIN_ROWS] if (df[n] >= _MIN_ROWS).any() else df   # small ones only if all are
+    kinds = (("Estimated", self.estimated, "without labels (CBPE)"), ("Realized", self.realized, "from labels"))
+    for kind, df, how in kinds:
+        v = big(df)[m].dropna() if df is not None and m in df else pd.Series(dtype=float)
+        if len(v):
+            out.append(f"{kind} {name} {how} over {len(v)} window(s): {v.min():.3f} to {v.max():.3f} "
+                       f"(median {v.median():.3f}; {ref:.3f} on the training out-of-fold predictions).")
+    c = self.comparison
+    if c is not None and len(c):
+        cm = big(c, "n_labeled")
+        cm = cm[cm.metric == m].dropna(subset=["realized", "inside"])
+        if len(cm):
+            out.append(f"The realized {name} fell inside CBPE's range in {int(cm.inside.sum())} of {len(cm)} "
+                       f"window(s); mean absolute gap {cm.difference.abs().mean():.3f}.")
+    if self.realized is not None and not self.change_points:
+        out.append("No change point: the per-row loss did not rise.")
+    return "\n".join(out + (self.alerts or ["No alerts."]) + self.notes)
+
+# %% ../../nbs/41_performance.ipynb #4e42251e
+@patch
+def plot(self:PerformanceReport,
+         metric:str|None=None, # the metric to draw (default: the headline metric)
+         ax=None, # a matplotlib Axes to draw on (default: a new figure)
+        ):
+    "The metric per window (at its middle): the estimate with its range, the realized value, change points."
+    import matplotlib.pyplot as plt
+    m = metric or self.metric
+    if ax is None: _, ax = plt.subplots(figsize=(8, 3.5))
+    mid = lambda df: df["start"] + (df["end"] - df["start"]) / 2
+    if self.estimated is not None:
+        x = mid(self.estimated)
+        ax.fill_between(x, self.estimated[f"{m}_low"], self.estimated[f"{m}_high"], alpha=0.25, label="CBPE range")
+        ax.plot(x, self.estimated[m], marker="o", label="estimated (CBPE)")
+    if self.realized is not None and m in self.realized:
+        ax.plot(mid(self.realized), self.realized[m], marker="s", label="realized")
+    if m in self.reference: ax.axhline(self.reference[m], color="grey", ls=":", label="training out-of-fold")
+    for i, t in enumerate(self.change_times or self.change_points):
+        ax.axvline(t, color="red", lw=0.8, label="loss rose" if i == 0 else None)
+    ax.set(title=f"{m} per window", ylabel=m)
+    ax.legend(fontsize=8)
+    return ax
 
 # %% ../../nbs/41_performance.ipynb #538cc448
 def _column_or_values(df, v, what) -> np.ndarray:
     if isinstance(v, str):
-        if v not in df.columns: raise ColumnNotFoundError(f"{what} column {v!r} is not in the table.{suggest(v, list(df.columns))}")
+        if v not in df.columns:
+            raise ColumnNotFoundError(f"{what} column {v!r} is not in the table.{suggest(v, list(df.columns))}")
         return df[v].to_numpy()
     v = v.to_numpy() if isinstance(v, (pd.Series, pd.Index)) else np.asarray(v)
-    if len(v) != len(df): raise ConfigError(f"{what} has {len(v)} values but the table has {len(df)} rows; give one per row.")
+    if len(v) != len(df):
+        raise ConfigError(f"{what} has {len(v)} values but the table has {len(df)} rows; give one per row.")
     return v
 
-_CLS_METRICS = {"binary": ["roc_auc", "accuracy", "precision", "recall", "f1"], "multiclass": ["roc_auc", "accuracy", "f1_macro"]}
+_CLS_METRICS = {"binary": ["roc_auc", "accuracy", "precision", "recall", "f1"],
+                "multiclass": ["roc_auc", "accuracy", "f1_macro"]}
 
-def performance_report(automl, current_df: pd.DataFrame, *, labels=None, time=None, window=None, reference=None,
-                       tolerance: float|None = None, detector: str = "page_hinkley", threshold: float = 0.5,
-                       n_sims: int = 200, seed: int = 0, **detector_kw) -> PerformanceReport:
-    """Estimated (CBPE) performance per window of `current_df`, realized performance where `labels` are known (a column name
-    or one value per row, by position; missing = not known yet), their comparison, change points in the per-row loss
-    (`detect_changes` with `detector` and `detector_kw`), and alerts.
-    `tolerance`: how much worse than the training out-of-fold value a window may be before an alert (0.05 ROC-AUC for
-    classification; for regression a relative RMSE rise, 0.2)."""
+def _regression_reference(automl) -> dict:
+    "RMSE, MAE and mean error of the training out-of-fold predictions."
+    e = np.asarray(automl.oof_, float) - np.asarray(automl.oof_y_, float)
+    return dict(rmse=float(np.sqrt(np.nanmean(e ** 2))), mae=float(np.nanmean(np.abs(e))),
+                mean_error=float(np.nanmean(e)))
+
+def _change_points(automl, yc, pred, task, labeled, times, detector, detector_kw) -> list:
+    "Row positions where the labeled rows' loss (in time order, scaled by the out-of-fold losses) rose."
+    order = np.flatnonzero(labeled)
+    if times is not None: order = order[np.argsort(times[order], kind="stable")]
+    oof = np.asarray(automl.oof_, float)
+    oof_y = np.asarray(automl.oof_y_)
+    ok = ~np.isnan(oof).reshape(len(oof), -1).any(1)
+    ref_loss = row_loss(oof_y[ok], oof[ok], task)
+    found = detect_changes(row_loss(yc[order], pred[order], task), detector, reference=ref_loss, **detector_kw)
+    return [int(order[i]) for i in found]
+
+def _metric_alert(kind, df, metric, name, ref_value, limit, tol, task, prevalence, k) -> str|None:
+    "The alert for the windows of `df` whose headline metric is past `limit` by two standard errors (None if none)."
+    # beyond the tolerance AND beyond two standard errors of the metric on a window of that size (small ones are noisy)
+    se = np.array([_window_se(metric, ref_value, n_w, task, prevalence, k) for n_w in df["n"]])
+    worse = df[metric] > limit + 2 * se if task == "regression" else df[metric] < limit - 2 * se
+    bad = df[df[metric].notna() & worse & (df["n"] >= _MIN_ROWS)]
+    if not len(bad): return None
+    side = "above" if task == "regression" else "below"
+    where = ", ".join(f"{_when(w)} ({w[metric]:.3f})" for _, w in bad.head(5).iterrows())
+    more = " ..." if len(bad) > 5 else ""
+    return (f"The {kind} {name} is {side} {limit:.3f} (training out-of-fold {ref_value:.3f}, tolerance {tol}) by "
+            f"more than two standard errors of a window in {len(bad)} window(s): {where}{more}.")
+
+def _concept_alert(comp, metric, name) -> str|None:
+    "The alert for the windows whose realized headline metric is below CBPE's range (None if none)."
+    low = comp[(comp.metric == metric) & (comp.realized < comp.low) & (comp.n_labeled >= _MIN_ROWS)]
+    if not len(low): return None
+    where = ", ".join(f"{_when(w)}: {w.realized:.3f} vs {w.estimated:.3f}" for _, w in low.head(3).iterrows())
+    return (f"In {len(low)} window(s) the realized {name} is below the range CBPE expected ({where}): the link "
+            "between features and target may have changed (concept shift), which no label-free estimate can see; "
+            "check the labels and consider retraining.")
+
+def performance_report(automl, # a fitted (or loaded) AutoML
+                       current_df:pd.DataFrame, # the rows the model scored
+                       *,
+                       labels=None, # a column of current_df, or one label per row; missing: not known yet
+                       time=None, # a column of current_df, or one timestamp per row
+                       window=None, # rows per block (default 1000), or a pandas frequency with `time` (default '7D')
+                       reference=None, # (X, y): labeled rows for CBPE to calibrate on (default: out-of-fold)
+                       tolerance:float|None=None, # how much worse than out-of-fold: 0.05 ROC-AUC, or RMSE up 20% (0.2)
+                       detector:str="page_hinkley", # the change detector of `detect_changes`
+                       threshold:float=0.5, # binary: a row is predicted positive when P >= threshold
+                       n_sims:int=200, # CBPE's label sets per window
+                       seed:int=0, # seed of CBPE
+                       **detector_kw, # further options of `detect_changes`
+                      ) -> PerformanceReport:
+    "Estimated (CBPE) and realized performance per window of `current_df`, their comparison, change points, alerts."
     if not isinstance(current_df, pd.DataFrame) or not len(current_df):
         raise DataError("current_df must be a non-empty table of the rows the model scored.")
-    if not hasattr(automl, "model_"): raise ConfigError("performance_report needs a fitted model (AutoML after fit or load).")
-    task, classes, n = automl.task_, getattr(automl, "classes_", None), len(current_df)
+    if not hasattr(automl, "model_"):
+        raise ConfigError("performance_report needs a fitted model (AutoML after fit or load).")
+    task = automl.task_
+    classes = getattr(automl, "classes_", None)
+    n = len(current_df)
     times = None if time is None else _as_times(_column_or_values(current_df, time, "time"), n)
     labeled = None
     if labels is not None:
@@ -433,55 +619,49 @@ def performance_report(automl, current_df: pd.DataFrame, *, labels=None, time=No
     k = _k(task, classes, pred)
     pred = _proba(pred, task, k)
     wins = _windows(n, times, window)
-    notes, alerts = [], []
+    notes = []
+    alerts = []
     if task == "regression":
-        metric, tol = "rmse", 0.2 if tolerance is None else tolerance
-        e = np.asarray(automl.oof_, float) - np.asarray(automl.oof_y_, float)
-        ref = dict(rmse=float(np.sqrt(np.nanmean(e ** 2))), mae=float(np.nanmean(np.abs(e))), mean_error=float(np.nanmean(e)))
+        metric = "rmse"
+        tol = 0.2 if tolerance is None else tolerance
+        ref = _regression_reference(automl)
         est = None
-        notes.append("No label-free estimate: CBPE needs class probabilities, so a regression model is judged on realized metrics only.")
+        notes.append("No label-free estimate: CBPE needs class probabilities, so a regression model is judged on "
+                     "realized metrics only.")
     else:
-        metric, tol = "roc_auc", 0.05 if tolerance is None else tolerance
+        metric = "roc_auc"
+        tol = 0.05 if tolerance is None else tolerance
         cb = CBPE(automl, reference=reference, threshold=threshold, n_sims=n_sims, seed=seed)
-        ref, est = cb.reference_, cb.estimate(pred, time=times, window=window)
-    real = comp = None
-    cps, cts = [], []
+        ref = cb.reference_
+        est = cb.estimate(pred, time=times, window=window)
+    real = None
+    comp = None
+    cps = []
+    cts = []
     if labeled is not None and labeled.any():
         real = _realized_frame(yc, pred, task, k, threshold, _names(classes, k), wins, labeled)
         if est is not None: comp = _compare(est, real, _CLS_METRICS[task])
-        order = np.flatnonzero(labeled)
-        if times is not None: order = order[np.argsort(times[order], kind="stable")]
-        oof, oof_y = np.asarray(automl.oof_, float), np.asarray(automl.oof_y_)
-        ok = ~np.isnan(oof).reshape(len(oof), -1).any(1)
-        ref_loss = row_loss(oof_y[ok], oof[ok], task)
-        cps = [int(order[i]) for i in detect_changes(row_loss(yc[order], pred[order], task), detector, reference=ref_loss, **detector_kw)]
+        cps = _change_points(automl, yc, pred, task, labeled, times, detector, detector_kw)
         cts = [times[i] for i in cps] if times is not None else []
-        if labeled.sum() < n: notes.append(f"Labels are known for {int(labeled.sum()):,} of {n:,} rows; realized metrics use those rows only.")
+        if labeled.sum() < n:
+            notes.append(f"Labels are known for {int(labeled.sum()):,} of {n:,} rows; realized metrics use those "
+                         "rows only.")
     elif labels is not None: notes.append("No row has a label yet: nothing realized to compare.")
     name = {"roc_auc": "ROC-AUC", "rmse": "RMSE"}[metric]
     limit = ref[metric] * (1 + tol) if task == "regression" else ref[metric] - tol
     prevalence = float(np.mean(np.asarray(automl.oof_y_) == 1)) if task == "binary" else None
     for kind, df in (("estimated", est), ("realized", real)):
         if df is None: continue
-        # beyond the tolerance AND beyond two standard errors of the metric on a window of that size (small windows are noisy)
-        se = np.array([_window_se(metric, ref[metric], n_w, task, prevalence, k) for n_w in df["n"]])
-        worse = df[metric] > limit + 2 * se if task == "regression" else df[metric] < limit - 2 * se
-        bad = df[df[metric].notna() & worse & (df["n"] >= _MIN_ROWS)]
-        if len(bad):
-            alerts.append(f"The {kind} {name} is {'above' if task == 'regression' else 'below'} {limit:.3f} (training out-of-fold "
-                          f"{ref[metric]:.3f}, tolerance {tol}) by more than two standard errors of a window in {len(bad)} window(s): "
-                          + ", ".join(f"{_when(w)} ({w[metric]:.3f})" for _, w in bad.head(5).iterrows()) + (" ..." if len(bad) > 5 else "") + ".")
+        alert = _metric_alert(kind, df, metric, name, ref[metric], limit, tol, task, prevalence, k)
+        if alert: alerts.append(alert)
     if comp is not None:
-        low = comp[(comp.metric == metric) & (comp.realized < comp.low) & (comp.n_labeled >= _MIN_ROWS)]
-        if len(low):
-            alerts.append(f"In {len(low)} window(s) the realized {name} is below the range CBPE expected ("
-                          + ", ".join(f"{_when(w)}: {w.realized:.3f} vs {w.estimated:.3f}" for _, w in low.head(3).iterrows())
-                          + "): the link between features and target may have changed (concept shift), which no label-free "
-                          "estimate can see; check the labels and consider retraining.")
+        alert = _concept_alert(comp, metric, name)
+        if alert: alerts.append(alert)
     if cps:
-        alerts.append(f"The per-row loss rose {len(cps)} time(s) ({detector.replace('_', '-')}); first at "
-                      + ", ".join(str(t) for t in (cts or cps)[:3]) + ".")
+        first = ", ".join(str(t) for t in (cts or cps)[:3])
+        alerts.append(f"The per-row loss rose {len(cps)} time(s) ({detector.replace('_', '-')}); first at {first}.")
     if real is not None:
-        notes += [f"Window {_when(w)}: {w['note']}." for _, w in real.iterrows() if w["note"] and w["note"] != "no labels yet"]
+        notes += [f"Window {_when(w)}: {w['note']}." for _, w in real.iterrows()
+                  if w["note"] and w["note"] != "no labels yet"]
     return PerformanceReport(task=task, metric=metric, reference=ref, estimated=est, realized=real, comparison=comp,
                              change_points=cps, change_times=cts, alerts=alerts, notes=notes)

@@ -1,4 +1,4 @@
-"""Train a challenger on recent labelled data with the champion's settings, score both on the same held-out recent rows with a paired bootstrap, check latency and fairness gates, and promote only on significant evidence.
+"""Challenge the champion with recent labelled rows: paired bootstrap, latency and fairness gates, promotion.
 
 Docs: https://mlengineer.github.io/mlengineer/retrain.html.md"""
 
@@ -25,59 +25,75 @@ MIN_COMPARE = 20       # nor can fewer held-out rows than this judge it
 def _target_of(champion) -> str:
     man = getattr(champion, "manifest_", None)
     if not isinstance(man, dict) or "target" not in man:
-        raise NotFittedError("The champion is not a fitted AutoML (no manifest_): fit it, or load it with AutoML.load / Registry.load.")
+        raise NotFittedError("The champion is not a fitted AutoML (no manifest_): fit it, or load it with "
+                             "AutoML.load / Registry.load.")
     return man["target"]
 
 def _labelled(df, target: str, where: str = "the recent data") -> pd.DataFrame:
     "The rows of `df` with a value in `target`; ColumnNotFoundError if the column is absent."
     if not isinstance(df, pd.DataFrame):
-        raise ConfigError(f"Recent data must be a pandas DataFrame with the target column {target!r}; got {type(df).__name__}.")
+        raise ConfigError(f"Recent data must be a pandas DataFrame with the target column {target!r}; "
+                          f"got {type(df).__name__}.")
     if target not in df.columns:
-        raise ColumnNotFoundError(f"Target column {target!r} is not in {where}.{suggest(str(target), [str(c) for c in df.columns])} "
+        hint = suggest(str(target), [str(c) for c in df.columns])
+        raise ColumnNotFoundError(f"Target column {target!r} is not in {where}.{hint} "
                                   f"Retraining needs the observed outcomes: add them as column {target!r} (rows still "
                                   "without an outcome may stay, with the value missing).")
     return df[df[target].notna()]
 
 def _time_column(champion, df) -> str|None:
-    "The column that orders `df` in time: the champion's `time=` setting, else its single datetime feature, if `df` has it."
+    "The column that orders `df` in time: the champion's `time=` setting, else its single datetime feature, if in `df`."
     t = champion.manifest_.get("params", {}).get("time")
     if t is not None and t in df.columns: return t
     dates = [c for c in champion.schema_.by_role("datetime") if c in df.columns]
     return dates[0] if len(dates) == 1 else None
 
-def split_recent(champion, recent_df, *, holdout: float = 0.3, by: str = "auto", seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(train, compare): the labelled rows of `recent_df` split into a part to train the challenger on and a held-out part
-    to compare the two models on. `by`: 'auto' (time if a time column is known, else stratified), 'time', 'random', or a column name."""
+def split_recent(champion, # the fitted champion: its target, task and time column
+                 recent_df, # recent rows; those without a value in the target are left out
+                 *,
+                 holdout:float=0.3, # the share of the labelled rows kept to compare the two models on
+                 by:str="auto", # 'auto', 'time', 'random', or the name of the time column
+                 seed:int=0, # seed of a random split
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "(train, compare): the labelled rows of `recent_df`, a part to train the challenger on and a part to compare on."
     from mlengineer.data import split_holdout
     target = _target_of(champion)
     if not isinstance(holdout, numbers.Real) or not 0 < holdout < 1:
-        raise ConfigError(f"holdout must be a fraction strictly between 0 and 1 (the share of recent rows kept to compare "
-                          f"the models on); got {holdout!r}. 0.3 is usual.")
+        raise ConfigError(f"holdout must be a fraction strictly between 0 and 1 (the share of recent rows kept to "
+                          f"compare the models on); got {holdout!r}. 0.3 is usual.")
     df = _labelled(recent_df, target)
     n = len(df)
     if n < MIN_LABELLED:
-        raise DataError(f"Only {n} recent row(s) have a value in {target!r} ({len(recent_df) - n} without one); retraining "
-                        f"needs at least {MIN_LABELLED} labelled rows to train a challenger and keep {holdout:.0%} of them "
-                        "aside to judge it. Wait for more outcomes, or pass a longer period.")
+        raise DataError(f"Only {n} recent row(s) have a value in {target!r} ({len(recent_df) - n} without one); "
+                        f"retraining needs at least {MIN_LABELLED} labelled rows to train a challenger and keep "
+                        f"{holdout:.0%} of them aside to judge it. Wait for more outcomes, or pass a longer period.")
     if round(n * holdout) < MIN_COMPARE:
-        raise DataError(f"holdout={holdout} of {n} labelled rows keeps {round(n * holdout)} row(s) to compare the models on; "
-                        f"at least {MIN_COMPARE} are needed. Raise holdout or pass more labelled rows.")
+        raise DataError(f"holdout={holdout} of {n} labelled rows keeps {round(n * holdout)} row(s) to compare the "
+                        f"models on; at least {MIN_COMPARE} are needed. Raise holdout or pass more labelled rows.")
     if by == "time":
         col = _time_column(champion, df)
-        if col is None: raise ConfigError("by='time' needs a time column: the champion has no time= setting and no single "
-                                          "datetime feature present in the data. Pass the column name as by=.")
-    else: col = by if by not in ("auto", "random") else _time_column(champion, df) if by == "auto" else None
+        if col is None:
+            raise ConfigError("by='time' needs a time column: the champion has no time= setting and no single "
+                              "datetime feature present in the data. Pass the column name as by=.")
+    elif by == "auto": col = _time_column(champion, df)
+    elif by == "random": col = None
+    else: col = by
     if col is not None and col not in df.columns:
-        raise ColumnNotFoundError(f"Time column {col!r} is not in the recent data.{suggest(str(col), [str(c) for c in df.columns])}")
+        hint = suggest(str(col), [str(c) for c in df.columns])
+        raise ColumnNotFoundError(f"Time column {col!r} is not in the recent data.{hint}")
     if col is not None: strategy = "time"
     else: strategy = "stratified" if champion.task_ != "regression" else "random"
-    try: tr, te = split_holdout(df, target, strategy=strategy, test_size=holdout, time=col, task=champion.task_, seed=seed)
+    try:
+        tr, te = split_holdout(df, target, strategy=strategy, test_size=holdout, time=col, task=champion.task_,
+                               seed=seed)
     except SplitError:
         if strategy != "stratified": raise
         tr, te = split_holdout(df, target, strategy="random", test_size=holdout, task=champion.task_, seed=seed)
-    train, test = df.iloc[tr], df.iloc[te]
-    train.attrs["split"] = test.attrs["split"] = (f"the latest {len(test)} of {n} labelled rows by {col!r}" if col is not None
-                                                  else f"{len(test)} of {n} labelled rows drawn at random (seed {seed})")
+    train = df.iloc[tr]
+    test = df.iloc[te]
+    if col is not None: how = f"the latest {len(test)} of {n} labelled rows by {col!r}"
+    else: how = f"{len(test)} of {n} labelled rows drawn at random (seed {seed})"
+    train.attrs["split"] = test.attrs["split"] = how
     return train, test
 
 # %% ../../nbs/43_retrain.ipynb #95706acc
@@ -88,24 +104,35 @@ def _challenger_params(champion, time_budget=None, max_trials=None, seed=None, *
     known = list(AutoML().get_params())
     params = {k: v for k, v in champion.manifest_.get("params", {}).items() if k in known}
     bad = [k for k in overrides if k not in known]
-    if bad: raise ConfigError(f"Unknown AutoML setting {bad[0]!r}.{suggest(str(bad[0]), known)} Settings: {', '.join(known)}.")
+    if bad:
+        raise ConfigError(f"Unknown AutoML setting {bad[0]!r}.{suggest(str(bad[0]), known)} "
+                          f"Settings: {', '.join(known)}.")
     if overrides.get("target", target) != target:
-        raise ConfigError(f"A challenger predicts what the champion predicts ({target!r}); got target={overrides['target']!r}. "
-                          "Train a new model instead of a challenger for another target.")
+        raise ConfigError(f"A challenger predicts what the champion predicts ({target!r}); "
+                          f"got target={overrides['target']!r}. Train a new model instead of a challenger for another "
+                          "target.")
     if overrides.get("task", "auto") not in ("auto", champion.task_):
-        raise ConfigError(f"The champion does {champion.task_}; a challenger must do the same, got task={overrides['task']!r}. "
-                          "Compare models of the same task only.")
+        raise ConfigError(f"The champion does {champion.task_}; a challenger must do the same, "
+                          f"got task={overrides['task']!r}. Compare models of the same task only.")
     params.update(overrides, target=target, task=champion.task_)
     if time_budget is not None:
         if not isinstance(time_budget, numbers.Real) or not time_budget > 0:
-            raise ConfigError(f"time_budget must be a positive number of seconds (math.inf: no budget); got {time_budget!r}.")
+            raise ConfigError(f"time_budget must be a positive number of seconds (math.inf: no budget); "
+                              f"got {time_budget!r}.")
         params["time_budget"] = None if math.isinf(time_budget) else time_budget
     if max_trials is not None: params["max_trials"] = max_trials
     if seed is not None: params["seed"] = seed
     return params
 
-def train_challenger(champion, recent_df, *, time_budget=None, max_trials=None, seed=None, **overrides):
-    "An `AutoML` trained on the labelled rows of `recent_df` with the champion's settings (`manifest_['params']`); overridable."
+def train_challenger(champion, # the fitted champion, whose settings (`manifest_['params']`) the challenger takes
+                     recent_df, # recent rows; those with a value in the target train the challenger
+                     *,
+                     time_budget=None, # seconds (math.inf: no budget); None keeps the champion's
+                     max_trials=None, # None keeps the champion's
+                     seed=None, # the training seed; None keeps the champion's
+                     **overrides, # any other AutoML setting, by name (not the target or the task)
+                    ):
+    "An `AutoML` trained on the labelled rows of `recent_df` with the champion's settings."
     from mlengineer.automl import AutoML
     params = _challenger_params(champion, time_budget, max_trials, seed, **overrides)
     target = params["target"]
@@ -115,9 +142,10 @@ def train_challenger(champion, recent_df, *, time_budget=None, max_trials=None, 
                         f"{MIN_LABELLED // 2} labelled rows to train on.")
     if champion.task_ != "regression":
         new = sorted(set(map(str, df[target].unique())) - set(map(str, champion.classes_)))
-        if new: raise TargetError(f"The recent data has label(s) {new[:5]} in {target!r} that the champion does not know "
-                                  f"(its classes: {champion.classes_.tolist()}): the two models would not predict the same "
-                                  "thing. Map or drop those rows, or train a new model.")
+        if new:
+            raise TargetError(f"The recent data has label(s) {new[:5]} in {target!r} that the champion does not know "
+                              f"(its classes: {champion.classes_.tolist()}): the two models would not predict the "
+                              "same thing. Map or drop those rows, or train a new model.")
     chal = AutoML(**params).fit(df)
     if chal.task_ != champion.task_:      # the task is pinned, so this means the data no longer supports it
         raise ConfigError(f"The challenger became a {chal.task_} model but the champion is {champion.task_}.")
@@ -127,32 +155,40 @@ def train_challenger(champion, recent_df, *, time_budget=None, max_trials=None, 
 @dataclass
 class Comparison:
     "Champion and challenger scored on the same labelled rows, with a paired bootstrap of the difference."
-    metric: str
-    task: str
-    n_rows: int
-    champion: float               # the metric on the rows, in its usual direction (a loss positive)
-    challenger: float
-    gain: float                   # how much better the challenger is, in the metric's units (> 0: better)
-    ci_low: float                 # 95% percentile interval of the gain
-    ci_high: float
-    p_value: float                # one-sided, null hypothesis: gain <= 0
-    n_boot: int
-    greater_is_better: bool
-    boot: np.ndarray = field(repr=False, default=None)     # the bootstrap gains
+    metric: str # the metric's name
+    task: str # the models' task
+    n_rows: int # the labelled rows both were scored on
+    champion: float # the champion's metric on the rows, in its usual direction (a loss positive)
+    challenger: float # the challenger's
+    gain: float # how much better the challenger is, in the metric's units (> 0: better)
+    ci_low: float # 95% percentile interval of the gain: its lower end
+    ci_high: float # its upper end
+    p_value: float # one-sided, null hypothesis: gain <= 0
+    n_boot: int # paired bootstrap resamples
+    greater_is_better: bool # whether a higher metric is better (False for a loss)
+    boot: np.ndarray = field(repr=False, default=None) # the bootstrap gains
 
-    def p_above(self, min_gain: float = 0.0) -> float:
+    def p_above(self,
+                min_gain:float=0.0, # the gain to beat, in the metric's units
+               ) -> float:
         "One-sided bootstrap p-value of the null hypothesis 'gain <= min_gain'."
         return float((1 + np.sum(self.boot <= min_gain + 1e-12)) / (1 + len(self.boot)))
 
     def summary(self) -> str:
-        better = "better" if self.gain > 0 else "worse" if self.gain < 0 else "no different"
+        "The comparison in one sentence: both scores, the gain, its interval and p-value."
+        if self.gain > 0: better = "better"
+        elif self.gain < 0: better = "worse"
+        else: better = "no different"
         return (f"On {self.n_rows} held-out rows the challenger's {self.metric} is {self.challenger:.4f} against the "
                 f"champion's {self.champion:.4f}: {better} by {abs(self.gain):.4f} (95% interval of the gain "
-                f"{self.ci_low:+.4f} to {self.ci_high:+.4f}; one-sided p = {self.p_value:.3g}, {self.n_boot} paired resamples).")
+                f"{self.ci_low:+.4f} to {self.ci_high:+.4f}; one-sided p = {self.p_value:.3g}, "
+                f"{self.n_boot} paired resamples).")
 
     def to_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("metric", "task", "n_rows", "champion", "challenger", "gain", "ci_low",
-                                              "ci_high", "p_value", "n_boot", "greater_is_better")}
+        "The figures as plain values (without the bootstrap gains)."
+        names = ("metric", "task", "n_rows", "champion", "challenger", "gain", "ci_low", "ci_high", "p_value",
+                 "n_boot", "greater_is_better")
+        return {k: getattr(self, k) for k in names}
 
 # %% ../../nbs/43_retrain.ipynb #117e8570
 def _pred(model, X) -> np.ndarray:
@@ -165,10 +201,11 @@ def _check_pair(champion, challenger):
     "ConfigError unless the two fitted models predict the same target, for the same task and classes."
     t1, t2 = _target_of(champion), _target_of(challenger)
     if champion.task_ != challenger.task_:
-        raise ConfigError(f"The champion does {champion.task_} and the challenger {challenger.task_}: only models of the "
-                          "same task can be compared. Train the challenger with train_challenger(champion, ...).")
+        raise ConfigError(f"The champion does {champion.task_} and the challenger {challenger.task_}: only models of "
+                          "the same task can be compared. Train the challenger with train_challenger(champion, ...).")
     if t1 != t2:
-        raise ConfigError(f"The champion predicts {t1!r} and the challenger {t2!r}: only models of the same target can be compared.")
+        raise ConfigError(f"The champion predicts {t1!r} and the challenger {t2!r}: only models of the same target "
+                          "can be compared.")
     if champion.task_ != "regression" and list(map(str, champion.classes_)) != list(map(str, challenger.classes_)):
         raise ConfigError(f"The champion's classes {champion.classes_.tolist()} differ from the challenger's "
                           f"{challenger.classes_.tolist()}; their probabilities cannot be compared column by column.")
@@ -182,8 +219,15 @@ def _boot_index(codes, n_boot: int, rng, stratified: bool):
     groups = [np.flatnonzero(codes == c) for c in np.unique(codes)]
     for _ in range(n_boot): yield np.concatenate([g[rng.integers(0, len(g), len(g))] for g in groups])
 
-def compare(champion, challenger, df, *, n_boot: int = 1000, seed: int = 0, metric=None) -> Comparison:
-    "Score both models on the labelled rows of `df` (rows the challenger was not trained on) with a paired bootstrap of the gain."
+def compare(champion, # the fitted champion
+            challenger, # a fitted challenger of the same target, task and classes
+            df, # labelled rows the challenger was not trained on
+            *,
+            n_boot:int=1000, # paired bootstrap resamples (at least 100)
+            seed:int=0, # seed of the bootstrap
+            metric=None, # the metric's name (default: the champion's)
+           ) -> Comparison:
+    "Score both models on the labelled rows of `df`, with a paired bootstrap of the gain."
     from mlengineer.assess.metrics import encode_target
     _check_pair(champion, challenger)
     if not isinstance(n_boot, numbers.Integral) or n_boot < 100:
@@ -196,17 +240,17 @@ def compare(champion, challenger, df, *, n_boot: int = 1000, seed: int = 0, metr
     classes = None if task == "regression" else champion.classes_.tolist()
     y = encode_target(d[target], task, classes)
     if task != "regression" and len(np.unique(y)) < 2:
-        raise DataError(f"The comparison rows hold only the label {classes[int(y[0])]!r} in {target!r}: a model cannot be "
-                        "judged on one class. Use more rows, or a longer period.")
+        raise DataError(f"The comparison rows hold only the label {classes[int(y[0])]!r} in {target!r}: a model "
+                        "cannot be judged on one class. Use more rows, or a longer period.")
     p1, p2 = _pred(champion, d), _pred(challenger, d)
     s1, s2 = m.score(y, p1), m.score(y, p2)
     rng = np.random.default_rng(seed)
     boot = np.array([m.score(y[i], p2[i]) - m.score(y[i], p1[i])
                      for i in _boot_index(y, n_boot, rng, stratified=task != "regression")])
     lo, hi = np.percentile(boot, [2.5, 97.5])
-    out = Comparison(metric=m.name, task=task, n_rows=len(d), champion=float(m.display(s1)), challenger=float(m.display(s2)),
-                     gain=float(s2 - s1), ci_low=float(lo), ci_high=float(hi), p_value=0.0, n_boot=int(n_boot),
-                     greater_is_better=m.sign > 0, boot=boot)
+    out = Comparison(metric=m.name, task=task, n_rows=len(d), champion=float(m.display(s1)),
+                     challenger=float(m.display(s2)), gain=float(s2 - s1), ci_low=float(lo), ci_high=float(hi),
+                     p_value=0.0, n_boot=int(n_boot), greater_is_better=m.sign > 0, boot=boot)
     out.p_value = out.p_above(0.0)
     return out
 
@@ -214,15 +258,16 @@ def compare(champion, challenger, df, *, n_boot: int = 1000, seed: int = 0, metr
 @dataclass
 class Gate:
     "One check the challenger must pass besides being better: its verdict, the figures and the reason in words."
-    name: str
-    passed: bool
-    champion: float|None
-    challenger: float|None
-    limit: float|None
-    reason: str
-    details: dict = field(default_factory=dict)
+    name: str # 'latency' or 'fairness'
+    passed: bool # whether the challenger passes
+    champion: float|None # the champion's figure
+    challenger: float|None # the challenger's figure
+    limit: float|None # the most the challenger's figure may be (fairness: the tolerance)
+    reason: str # the verdict in words, with the figures
+    details: dict = field(default_factory=dict) # how the figures were obtained
 
     def to_dict(self) -> dict:
+        "The gate as plain values."
         return dict(name=self.name, passed=bool(self.passed), champion=self.champion, challenger=self.challenger,
                     limit=self.limit, reason=self.reason, details=self.details)
 
@@ -243,9 +288,16 @@ def _bench_p50(champion, challenger, rows, n: int, rounds: int) -> tuple[float, 
             res[i].append(bench_single_row(m, rows, n=n, n_normal=1, fast=fast[i])["fast_p50_us"])
     return float(np.median(res[0])), float(np.median(res[1]))
 
-def latency_gate(champion, challenger, rows=None, *, factor: float = 1.5, max_us: float|None = None, n: int = 100,
-                 rounds: int = 3) -> Gate:
-    "Pass when the challenger's single-row p50 latency is at most `factor` x the champion's (and at most `max_us`, if set)."
+def latency_gate(champion, # the fitted champion
+                 challenger, # the fitted challenger
+                 rows=None, # rows to time single-row prediction on (the first 50); None: the search's figures
+                 *,
+                 factor:float=1.5, # how many times the champion's p50 the challenger may take
+                 max_us:float|None=None, # an absolute cap on the challenger's p50, in microseconds
+                 n:int=100, # calls per model and round
+                 rounds:int=3, # alternating rounds
+                ) -> Gate:
+    "Pass when the challenger's single-row p50 latency is at most `factor` x the champion's (and at most `max_us`)."
     if not isinstance(factor, numbers.Real) or not factor > 0:
         raise ConfigError(f"factor must be a positive number (1.5: the challenger may be 50% slower); got {factor!r}.")
     if max_us is not None and (not isinstance(max_us, numbers.Real) or not max_us > 0):
@@ -262,14 +314,15 @@ def latency_gate(champion, challenger, rows=None, *, factor: float = 1.5, max_us
         a, b = _front_latency(champion), _front_latency(challenger)
         source = "single-row latency measured during the search (front_)" + note
         if a is None or b is None:
-            return Gate("latency", True, a, b, None, "latency not checked: no latency figures for one of the models "
-                        "(give rows to time).", dict(source=source))
+            why = "latency not checked: no latency figures for one of the models (give rows to time)."
+            return Gate("latency", True, a, b, None, why, dict(source=source))
     limit = factor * a if max_us is None else min(factor * a, max_us)
     ok = b <= limit
     cap = f" and the cap of {max_us:g} us" if max_us is not None else ""
-    why = (f"single-row latency: challenger {b:.0f} us against champion {a:.0f} us ({b / a:.2f}x; allowed {factor:g}x"
-           f"{cap}, so at most {limit:.0f} us)")
-    return Gate("latency", bool(ok), float(a), float(b), float(limit), why, dict(source=source, factor=factor, max_us=max_us))
+    why = (f"single-row latency: challenger {b:.0f} us against champion {a:.0f} us ({b / a:.2f}x; "
+           f"allowed {factor:g}x{cap}, so at most {limit:.0f} us)")
+    details = dict(source=source, factor=factor, max_us=max_us)
+    return Gate("latency", bool(ok), float(a), float(b), float(limit), why, details)
 
 # %% ../../nbs/43_retrain.ipynb #62ff973d
 _GATE_METRICS = {"classification": ("demographic_parity_difference", "equalized_odds_difference", "selection_gap",
@@ -287,19 +340,29 @@ def _disparity(pred, d, target, cols, task, classes, metric, threshold, min_grou
             .disparities.xs(metric, level="metric")["value"] for pos in positives]
     return pd.concat(vals, axis=1).max(axis=1)
 
-def fairness_gate(champion, challenger, df, sensitive, *, tolerance: float = 0.02, metric: str = "auto",
-                  threshold: float = 0.5, min_group: int = 30) -> Gate:
-    "Pass unless, for some sensitive attribute, the challenger's disparity exceeds the champion's by more than `tolerance`."
+def fairness_gate(champion, # the fitted champion
+                  challenger, # the fitted challenger
+                  df, # labelled rows the challenger was not trained on, with the sensitive columns
+                  sensitive, # a sensitive column, or a list of them (they need not be features)
+                  *,
+                  tolerance:float=0.02, # how much larger the challenger's disparity may be
+                  metric:str="auto", # the disparity (auto: demographic parity difference; regression: RMSE gap)
+                  threshold:float=0.5, # binary: a row is predicted positive when P >= threshold
+                  min_group:int=30, # smaller groups are left out
+                 ) -> Gate:
+    "Pass unless, for some sensitive attribute, the challenger's disparity exceeds the champion's by over `tolerance`."
     from mlengineer.assess.metrics import encode_target
     _check_pair(champion, challenger)
     task = champion.task_
     kind = "regression" if task == "regression" else "classification"
     metric = _GATE_METRICS[kind][0] if metric == "auto" else metric
     if metric not in _GATE_METRICS[kind]:
-        raise ConfigError(f"metric {metric!r} is not a disparity the fairness gate compares for {kind}.{suggest(str(metric), _GATE_METRICS[kind])} "
+        hint = suggest(str(metric), _GATE_METRICS[kind])
+        raise ConfigError(f"metric {metric!r} is not a disparity the fairness gate compares for {kind}.{hint} "
                           f"Use one of {', '.join(_GATE_METRICS[kind])}.")
     if not isinstance(tolerance, numbers.Real) or math.isnan(tolerance):
-        raise ConfigError(f"tolerance must be a number (0.02: two percentage points more disparity allowed); got {tolerance!r}.")
+        raise ConfigError(f"tolerance must be a number (0.02: two percentage points more disparity allowed); "
+                          f"got {tolerance!r}.")
     cols = [sensitive] if isinstance(sensitive, str) else list(sensitive)
     if not cols: raise ConfigError("sensitive names no column; give one or more column names, or leave the gate out.")
     missing = [c for c in cols if c not in df.columns]
@@ -311,7 +374,8 @@ def fairness_gate(champion, challenger, df, sensitive, *, tolerance: float = 0.0
     d = d[d[cols].notna().all(axis=1)]
     classes = None if task == "regression" else champion.classes_.tolist()
     args = (d, target, cols, task, classes, metric, threshold, min_group)
-    table = pd.DataFrame({"champion": _disparity(_pred(champion, d), *args), "challenger": _disparity(_pred(challenger, d), *args)})
+    table = pd.DataFrame({"champion": _disparity(_pred(champion, d), *args),
+                          "challenger": _disparity(_pred(challenger, d), *args)})
     table["increase"] = table["challenger"] - table["champion"]
     if metric in ("demographic_parity_difference", "selection_gap"):      # the same figure for the observed outcomes
         y = encode_target(d[target], task, classes)
@@ -319,8 +383,9 @@ def fairness_gate(champion, challenger, df, sensitive, *, tolerance: float = 0.0
     what = metric.replace("_", " ")
     judged = table.dropna(subset=["champion", "challenger"])
     if judged.empty:
-        return Gate("fairness", True, None, None, float(tolerance), f"fairness not checked: no attribute of {cols} has two "
-                    f"groups of at least {min_group} rows in the comparison data", dict(metric=metric, by_attribute={}))
+        why = (f"fairness not checked: no attribute of {cols} has two groups of at least {min_group} rows in the "
+               "comparison data")
+        return Gate("fairness", True, None, None, float(tolerance), why, dict(metric=metric, by_attribute={}))
     worst = judged["increase"].idxmax()
     w = judged.loc[worst]
     ok = bool((judged["increase"] <= tolerance + 1e-12).all())
@@ -328,24 +393,27 @@ def fairness_gate(champion, challenger, df, sensitive, *, tolerance: float = 0.0
            f"({w['increase']:+.3f}; allowed at most {tolerance:+g})")
     if len(judged) > 1: why += f", the largest increase over {len(judged)} attributes"
     if "observed" in w and not pd.isna(w["observed"]): why += f"; the observed outcomes themselves: {w['observed']:.3f}"
+    by_attribute = {k: {c: float(v) for c, v in r.items()} for k, r in table.iterrows()}
     return Gate("fairness", ok, float(w["champion"]), float(w["challenger"]), float(tolerance), why,
-                dict(metric=metric, attribute=worst, by_attribute={k: {c: float(v) for c, v in r.items()} for k, r in table.iterrows()}))
+                dict(metric=metric, attribute=worst, by_attribute=by_attribute))
 
 # %% ../../nbs/43_retrain.ipynb #02c1457b
 @dataclass
 class Decision:
     "Whether to promote the challenger, why (in words), and the evidence: the comparison and the gates."
-    promote: bool
-    reasons: list
-    comparison: Comparison
-    gates: list
-    alpha: float
-    min_gain: float
-    p_value: float                # one-sided, against min_gain
-    significant: bool
-    context: dict = field(default_factory=dict)    # filled by `retrain`: model, versions, rows, whether it was promoted
+    promote: bool # whether the evidence says promote
+    reasons: list # sentences: the verdict first, then one per criterion
+    comparison: Comparison # the paired comparison
+    gates: list # the gates applied
+    alpha: float # the significance level
+    min_gain: float # the gain the challenger had to beat
+    p_value: float # one-sided, against min_gain
+    significant: bool # whether the gain is significant
+    context: dict = field(default_factory=dict) # filled by `retrain`: model, versions, rows, whether it was promoted
 
-    def summary(self) -> str: return "\n".join(self.reasons)
+    def summary(self) -> str:
+        "The reasons, one per line, the verdict first."
+        return "\n".join(self.reasons)
 
     def to_record(self) -> dict:
         "A JSON-able record of the decision and its evidence (for `Registry.record_decision`)."
@@ -354,41 +422,71 @@ class Decision:
                     comparison=self.comparison.to_dict(), gates=[g.to_dict() for g in self.gates], **self.context)
 
     def __repr__(self):
-        return f"Decision(promote={self.promote}, gain={self.comparison.gain:+.4f}, p={self.p_value:.3g})\n" + self.summary()
+        head = f"Decision(promote={self.promote}, gain={self.comparison.gain:+.4f}, p={self.p_value:.3g})"
+        return head + "\n" + self.summary()
 
 # %% ../../nbs/43_retrain.ipynb #99fdbd48
-def decide(comparison: Comparison, gates=(), *, alpha: float = 0.05, min_gain: float = 0.0) -> Decision:
+def decide(comparison:Comparison, # from `compare`
+           gates=(), # Gate objects (or a dict of them); None entries are left out
+           *,
+           alpha:float=0.05, # the significance level of the one-sided test
+           min_gain:float=0.0, # the gain to beat (negative: non-inferiority)
+          ) -> Decision:
     "Promote only if the gain is significant (one-sided p < alpha against `min_gain`) and every gate passes."
-    if not isinstance(comparison, Comparison): raise ConfigError(f"decide needs a Comparison (from compare), got {type(comparison).__name__}.")
+    if not isinstance(comparison, Comparison):
+        raise ConfigError(f"decide needs a Comparison (from compare), got {type(comparison).__name__}.")
     if not isinstance(alpha, numbers.Real) or not 0 < alpha < 1:
         raise ConfigError(f"alpha must be a probability strictly between 0 and 1 (0.05 is usual); got {alpha!r}.")
     if not isinstance(min_gain, numbers.Real) or not math.isfinite(min_gain):
         raise ConfigError(f"min_gain must be a finite number in the metric's units; got {min_gain!r}.")
     gates = [g for g in (gates.values() if isinstance(gates, dict) else gates) if g is not None]
-    if any(not isinstance(g, Gate) for g in gates): raise ConfigError("gates must be Gate objects (latency_gate, fairness_gate).")
+    if any(not isinstance(g, Gate) for g in gates):
+        raise ConfigError("gates must be Gate objects (latency_gate, fairness_gate).")
     c = comparison
     p = c.p_above(min_gain)
     significant = bool(p < alpha and c.gain > min_gain)
     against = "no gain" if min_gain == 0 else f"a gain of {min_gain:g}"
     stat = (f"{c.metric} gain {c.gain:+.4f} on {c.n_rows} held-out rows (challenger {c.challenger:.4f}, champion "
-            f"{c.champion:.4f}; 95% interval {c.ci_low:+.4f} to {c.ci_high:+.4f}; one-sided p = {p:.3g} against {against})")
+            f"{c.champion:.4f}; 95% interval {c.ci_low:+.4f} to {c.ci_high:+.4f}; one-sided p = {p:.3g} "
+            f"against {against})")
     failed = [g for g in gates if not g.passed]
     promote = significant and not failed
     if promote: head = "Promote the challenger: it is significantly better and passes every gate."
     else:
-        why = (["the gain is not significant"] if not significant else []) + [f"it fails the {g.name} gate" for g in failed]
+        why = ["the gain is not significant"] if not significant else []
+        why += [f"it fails the {g.name} gate" for g in failed]
         head = "Keep the champion: " + " and ".join(why) + "."
-    reasons = [head, (f"Significant at alpha = {alpha:g}: " if significant else f"Not significant at alpha = {alpha:g}: ") + stat + "."]
-    reasons += [f"Gate {g.name} {'passed' if g.passed else 'FAILED'}: {g.reason}." for g in gates]
+    verdict = f"Significant at alpha = {alpha:g}: " if significant else f"Not significant at alpha = {alpha:g}: "
+    reasons = [head, verdict + stat + "."]
+    for g in gates:
+        state = "passed" if g.passed else "FAILED"
+        reasons.append(f"Gate {g.name} {state}: {g.reason}.")
     return Decision(promote=bool(promote), reasons=reasons, comparison=c, gates=gates, alpha=float(alpha),
                     min_gain=float(min_gain), p_value=p, significant=significant)
 
 # %% ../../nbs/43_retrain.ipynb #262cd786
-def retrain(registry, name: str, recent_df, *, sensitive=None, time_budget=None, max_trials=None, holdout: float = 0.3,
-            seed: int = 0, promote: bool = True, split: str = "auto", alpha: float = 0.05, min_gain: float = 0.0,
-            n_boot: int = 1000, latency_factor: float = 1.5, max_latency_us: float|None = None,
-            fairness_tolerance: float = 0.02, fairness_metric: str = "auto", challenger_seed: int|None = None, **overrides) -> Decision:
-    "Train a challenger for registered model `name` on recent labelled data, compare, gate, promote if warranted; record and return the Decision."
+def retrain(registry, # a Registry, or its directory
+            name:str, # the registered model whose champion is challenged
+            recent_df, # recent rows with the target (rows without a value are left out)
+            *,
+            sensitive=None, # sensitive column(s) for the fairness gate (None: no fairness gate)
+            time_budget=None, # the challenger's training budget in seconds (None: the champion's)
+            max_trials=None, # the challenger's trials (None: the champion's)
+            holdout:float=0.3, # the share of the labelled rows kept to compare the models on
+            seed:int=0, # seed of the split and the bootstrap
+            promote:bool=True, # promote when the decision says so (False: a dry run, still registered and recorded)
+            split:str="auto", # how to split: as `split_recent`'s `by`
+            alpha:float=0.05, # the significance level
+            min_gain:float=0.0, # the gain to beat
+            n_boot:int=1000, # paired bootstrap resamples
+            latency_factor:float=1.5, # the latency gate's factor
+            max_latency_us:float|None=None, # the latency gate's absolute cap
+            fairness_tolerance:float=0.02, # the fairness gate's tolerance
+            fairness_metric:str="auto", # the fairness gate's disparity
+            challenger_seed:int|None=None, # the challenger's training seed (None: the champion's)
+            **overrides, # any other AutoML setting of the challenger
+           ) -> Decision:
+    "Challenge registered model `name` with recent data: train, compare, gate, promote if warranted, and record."
     from mlengineer.deploy.registry import Registry
     from mlengineer.automl import frame_sha256
     reg = registry if isinstance(registry, Registry) else Registry(registry)
@@ -401,20 +499,25 @@ def retrain(registry, name: str, recent_df, *, sensitive=None, time_budget=None,
         raise ColumnNotFoundError(f"Sensitive column {missing[0]!r} is not in the recent data."
                                   f"{suggest(str(missing[0]), [str(c) for c in recent_df.columns])}")
     train, test = split_recent(champion, recent_df, holdout=holdout, by=split, seed=seed)
-    chal = train_challenger(champion, train, time_budget=time_budget, max_trials=max_trials, seed=challenger_seed, **overrides)
+    chal = train_challenger(champion, train, time_budget=time_budget, max_trials=max_trials, seed=challenger_seed,
+                            **overrides)
     v_champ = champion.registry_["version"]
     v = reg.register(name, chal, note=f"challenger of version {v_champ}, trained on {len(train)} recent labelled rows")
-    reg.promote(name, v, alias="challenger", reason=f"trained on {len(train)} recent rows to challenge version {v_champ}")
+    reg.promote(name, v, alias="challenger",
+                reason=f"trained on {len(train)} recent rows to challenge version {v_champ}")
     context = dict(model=name, champion_version=int(v_champ), challenger_version=int(v), n_train=len(train),
-                   n_compare=len(test), split=test.attrs.get("split"), compare_sha256=frame_sha256(test), promoted=False,
-                   dry_run=not promote)
+                   n_compare=len(test), split=test.attrs.get("split"), compare_sha256=frame_sha256(test),
+                   promoted=False, dry_run=not promote)
     try:
         cmp = compare(champion, chal, test, n_boot=n_boot, seed=seed)
         gates = [latency_gate(champion, chal, test, factor=latency_factor, max_us=max_latency_us)]
-        if cols: gates.append(fairness_gate(champion, chal, test, cols, tolerance=fairness_tolerance, metric=fairness_metric))
+        if cols:
+            fair = fairness_gate(champion, chal, test, cols, tolerance=fairness_tolerance, metric=fairness_metric)
+            gates.append(fair)
         dec = decide(cmp, gates, alpha=alpha, min_gain=min_gain)
     except Exception as e:
-        reg.record_decision(name, dict(kind="champion_challenger", promote=False, error=f"{type(e).__name__}: {e}", **context))
+        failure = dict(kind="champion_challenger", promote=False, error=f"{type(e).__name__}: {e}", **context)
+        reg.record_decision(name, failure)
         raise
     dec.context = context
     if dec.promote and promote:

@@ -1,4 +1,4 @@
-"""One verdict for a batch of new rows: data drift, estimated and realized performance, the alerts and what to do.
+"""One verdict for a batch of new rows: data drift, estimated and realized performance, alerts, what to do.
 
 Docs: https://mlengineer.github.io/mlengineer/verdict.html.md"""
 
@@ -23,43 +23,66 @@ ALERT_EXIT_STATUS = 4
 @dataclass
 class Monitoring:
     "The result of monitoring one batch: the drift and performance reports, the alerts, a status and a recommendation."
-    drift: DriftReport
-    performance: PerformanceReport
-    alerts: list                 # dicts: kind (column, multivariate, prediction, performance, ...), message
-    action: str
-    n_rows: int
-    has_labels: bool
+    drift: DriftReport # the data drift of the batch against the model's reference sample
+    performance: PerformanceReport # estimated and, where labelled, realized performance of the batch
+    alerts: list # dicts: kind (column, multivariate, prediction, performance, ...), message
+    action: str # what to do, in one sentence
+    n_rows: int # rows in the batch
+    has_labels: bool # whether some rows of the batch had labels
 
     @property
-    def status(self) -> str: return "alert" if self.alerts else "ok"
+    def status(self) -> str:
+        "'alert' when there is an alert, else 'ok'."
+        return "alert" if self.alerts else "ok"
 
     @property
-    def exit_status(self) -> int: return ALERT_EXIT_STATUS if self.alerts else 0
+    def exit_status(self) -> int:
+        "The exit status of `mle monitor`: ALERT_EXIT_STATUS on an alert, else 0."
+        return ALERT_EXIT_STATUS if self.alerts else 0
 
     def verdict(self) -> str:
         "One line for a terminal or a scheduler's log."
         if not self.alerts: return f"OK: {self.n_rows:,} rows, no drift and no drop in performance. {self.action}"
         kinds = pd.Series([a["kind"] for a in self.alerts]).value_counts()
-        return (f"ALERT: {self.n_rows:,} rows, " + ", ".join(f"{v} {k} alert(s)" for k, v in kinds.items()) + f". {self.action}")
+        counts = ", ".join(f"{v} {k} alert(s)" for k, v in kinds.items())
+        return f"ALERT: {self.n_rows:,} rows, {counts}. {self.action}"
 
     def to_dict(self) -> dict:
-        return dict(status=self.status, exit_status=self.exit_status, verdict=self.verdict(), action=self.action,
-                    alerts=self.alerts, rows=self.n_rows, labels=self.has_labels, drifted_columns=self.drift.drifted_columns,
+        "The result as plain values (for JSON): status, verdict, action, alerts, drifted columns and change times."
+        return dict(status=self.status,
+                    exit_status=self.exit_status,
+                    verdict=self.verdict(),
+                    action=self.action,
+                    alerts=self.alerts,
+                    rows=self.n_rows,
+                    labels=self.has_labels,
+                    drifted_columns=self.drift.drifted_columns,
                     multivariate_auc=getattr(self.drift.multivariate, "auc", None),
                     change_times=[str(t) for t in self.performance.change_times])
 
+# %% ../../nbs/42_verdict.ipynb #91fdb350
 def _action(drifted: bool, perf_alert: bool, has_labels: bool) -> str:
     if perf_alert and has_labels:
         return "Retrain: performance has dropped on labelled rows (mle retrain), and look at what changed."
     if perf_alert: return "Get labels for recent rows and check: the estimated performance has dropped."
-    if drifted: return ("Investigate the drifted columns; performance holds so far, so do not retrain yet, but watch the next "
-                        "batches" + (" and get labels." if not has_labels else "."))
+    if drifted:
+        more = " and get labels." if not has_labels else "."
+        return ("Investigate the drifted columns; performance holds so far, so do not retrain yet, but watch the next "
+                "batches" + more)
     return "Nothing to act on."
 
-def monitor(automl, df: pd.DataFrame, *, labels=None, time=None, window=None, alpha: float = 0.05, n_null: int = 200,
-            multivariate: bool = True, seed: int = 0) -> Monitoring:
-    """Monitor one batch `df` of new rows for a fitted (or loaded) AutoML: data drift against its reference sample, and
-    performance estimated (CBPE) and, where the `labels` column has values, realized. `time` orders the rows."""
+def monitor(automl, # a fitted (or loaded) AutoML
+            df:pd.DataFrame, # the batch of new rows
+            *,
+            labels=None, # the label column (rows with a value are scored against it); None: estimate only
+            time=None, # the column that orders the rows
+            window=None, # performance windows: rows per window or a pandas frequency (None: performance_report's)
+            alpha:float=0.05, # false-discovery rate of the drift tests
+            n_null:int=200, # resamples in the null of each drift test
+            multivariate:bool=True, # run the domain classifier too
+            seed:int=0, # seed of the resamples and the domain classifier
+           ) -> Monitoring:
+    "Monitor one batch of new rows: data drift, estimated and realized performance, the alerts and the action."
     if labels is not None and labels not in df.columns:
         raise ColumnNotFoundError(f"Label column {labels!r} is not in the batch.{suggest(str(labels), df.columns)} "
                                   "Leave labels out to estimate performance without them.")
@@ -69,26 +92,40 @@ def monitor(automl, df: pd.DataFrame, *, labels=None, time=None, window=None, al
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         dr = drift_report(automl, df, alpha=alpha, n_null=n_null, seed=seed, multivariate=multivariate)
-        perf = performance_report(automl, df, labels=labels if has_labels else None, time=time, window=window, seed=seed)
+        perf = performance_report(automl, df, labels=labels if has_labels else None, time=time, window=window,
+                                  seed=seed)
     alerts = [dict(kind=a.get("kind", "drift"), message=a["message"]) for a in dr.alerts]
     alerts += [dict(kind="performance", message=str(a)) for a in perf.alerts]
-    return Monitoring(dr, perf, alerts, _action(dr.drifted, bool(perf.alerts), has_labels), len(df), has_labels)
+    action = _action(dr.drifted, bool(perf.alerts), has_labels)
+    return Monitoring(dr, perf, alerts, action, len(df), has_labels)
 
 # %% ../../nbs/42_verdict.ipynb #99c3d171
-def simulate(automl, pool: pd.DataFrame, scenario: str, *, label: str, n_batches: int = 8, start: int = 4, size: int = 500,
-             shift_column: str = "problem", shift_value="traffic", concept_mask=None, seed: int = 0, **kw) -> pd.DataFrame:
-    """Stream `n_batches` batches of `size` rows drawn from `pool` (rows like the training data the model did not see) and
-    monitor each; from batch `start` on apply `scenario`: "covariate" (most rows have `shift_column` == `shift_value`),
-    "concept" (labels flipped where `concept_mask(batch)` is True) or "none". One row per batch: status, alerts, kinds."""
+def simulate(automl, # a fitted AutoML
+             pool:pd.DataFrame, # rows like the training data that the model did not see
+             scenario:str, # "covariate", "concept" or "none"
+             *,
+             label:str, # the label column
+             n_batches:int=8, # batches to stream
+             start:int=4, # the first shifted batch
+             size:int=500, # rows per batch
+             shift_column:str="problem", # covariate shift: the column whose value most rows take
+             shift_value="traffic", # covariate shift: that value
+             concept_mask=None, # concept shift: batch -> boolean Series of the rows whose label flips
+             seed:int=0, # seed of the batches (batch b is monitored with seed + b)
+             **kw, # passed on to `monitor`
+            ) -> pd.DataFrame:
+    "Stream batches from `pool`, shifted by `scenario` from batch `start` on, and monitor each: one row per batch."
     if scenario not in ("covariate", "concept", "none"):
-        raise ConfigError(f"scenario must be covariate, concept or none (got {scenario!r}).{suggest(str(scenario), ['covariate', 'concept', 'none'])}")
+        hint = suggest(str(scenario), ['covariate', 'concept', 'none'])
+        raise ConfigError(f"scenario must be covariate, concept or none (got {scenario!r}).{hint}")
     rng = np.random.default_rng(seed)
     classes = list(getattr(automl, "classes_", []))
     rows = []
     for b in range(n_batches):
         shifted = scenario != "none" and b >= start
         if shifted and scenario == "covariate":
-            hit, rest = pool[pool[shift_column] == shift_value], pool[pool[shift_column] != shift_value]
+            hit = pool[pool[shift_column] == shift_value]
+            rest = pool[pool[shift_column] != shift_value]
             k = int(size * 0.9)
             batch = pd.concat([hit.sample(k, random_state=int(rng.integers(1 << 31)), replace=len(hit) < k),
                                rest.sample(size - k, random_state=int(rng.integers(1 << 31)))])
@@ -99,6 +136,6 @@ def simulate(automl, pool: pd.DataFrame, scenario: str, *, label: str, n_batches
             flip = {classes[0]: classes[1], classes[1]: classes[0]}
             batch = batch.assign(**{label: np.where(m, batch[label].map(flip), batch[label])})
         r = monitor(automl, batch, labels=label, seed=seed + b, **kw)
-        rows.append(dict(batch=b, shifted=shifted, status=r.status, alerts=len(r.alerts),
-                         kinds=",".join(sorted({a["kind"] for a in r.alerts}))))
+        kinds = ",".join(sorted({a["kind"] for a in r.alerts}))
+        rows.append(dict(batch=b, shifted=shifted, status=r.status, alerts=len(r.alerts), kinds=kinds))
     return pd.DataFrame(rows)
