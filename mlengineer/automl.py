@@ -59,9 +59,11 @@ def check_input(X, schema: Schema) -> pd.DataFrame:
     elif not isinstance(X, pd.DataFrame):
         arr = _as_array(X)
         if arr.shape[1] != len(schema.features):
-            raise InputSchemaError(f"X has {arr.shape[1]} features, but AutoML is expecting {len(schema.features)} features as "
-                                   f"input (a DataFrame, or a 2-D array with the columns in training order: "
-                                   f"{', '.join(map(str, schema.features[:8]))}{' ...' if len(schema.features) > 8 else ''}).")
+            first = ", ".join(map(str, schema.features[:8]))
+            more = " ..." if len(schema.features) > 8 else ""
+            raise InputSchemaError(f"X has {arr.shape[1]} features, but AutoML is expecting {len(schema.features)} "
+                                   f"features as input (a DataFrame, or a 2-D array with the columns in training "
+                                   f"order: {first}{more}).")
         X = pd.DataFrame(arr, columns=schema.features).infer_objects()
     require_columns(X.columns, schema.features)
     X = X[schema.features]

@@ -15,7 +15,8 @@ from .errors import *
 
 # %% auto #0
 __all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'csv_layout', 'parse_error', 'load_table', 'as_numbers', 'as_dates',
-           'infer_role', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema', 'split_holdout', 'cv_folds']
+           'infer_role', 'table_column', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema', 'split_holdout',
+           'cv_folds']
 
 # %% ../nbs/01_data.ipynb #d6480398
 _SAMPLE_BYTES = 1 << 16
@@ -136,6 +137,10 @@ def _read_csv(path: Path, sep: str|None, encoding: str|None, **read_kw) -> pd.Da
         except (EOFError, zlib.error, gzip.BadGzipFile, lzma.LZMAError) as e:
             raise DataFormatError(f"'{path}' is a corrupt or truncated {compression} file ({e}). "
                                   "Re-create or re-download it, and check it with `gzip -t`.") from None
+    else:
+        tried = ", ".join(layout["encodings"])
+        raise DataFormatError(f"'{path}' is not text in the encoding(s) tried ({tried}). Give its encoding "
+                              "(`encoding=` in Python, `--encoding` on the command line), e.g. latin-1 or cp1252.")
     df.attrs["mle_read"] = dict(file=str(path), format="csv", compression=compression, encoding=kw["encoding"],
                                 sep=layout["sep"])
     return df
@@ -280,6 +285,18 @@ def infer_role(s:pd.Series, # the column
     if (words >= 3 and ratio >= 0.3) or (length >= 50 and ratio >= 0.5):
         return "text", f"free text: {words:.1f} words on average, {ratio:.0%} distinct"
     return "categorical", f"{nu} categories"
+
+# %% ../nbs/01_data.ipynb #4977e916
+def table_column(table, # a DataFrame (anything else has no columns)
+                 name, # the column's name
+                 what:str="Column", # what the column is, for the message ("Target column", "time column")
+                 where:str="the table", # what the table is, for the message ("X", "'new.csv'")
+                ) -> pd.Series:
+    "The column `name` of `table`, or `ColumnNotFoundError` naming it and the closest names."
+    cols = list(table.columns) if isinstance(table, pd.DataFrame) else []
+    if name not in cols:
+        raise ColumnNotFoundError(f"{what} {name!r} is not in {where}.{suggest(str(name), cols)}")
+    return table[name]
 
 # %% ../nbs/01_data.ipynb #682195ad
 def infer_task(y:pd.Series, # the target column

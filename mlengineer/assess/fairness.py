@@ -18,6 +18,7 @@ from sklearn.metrics import (accuracy_score, balanced_accuracy_score, roc_auc_sc
 from fairlearn.metrics import (MetricFrame, count, selection_rate, true_positive_rate, false_positive_rate,
                                demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference)
 from ..errors import ConfigError, ColumnNotFoundError, DataError, InputSchemaError, suggest
+from ..data import table_column
 
 # %% auto #0
 __all__ = ['TASKS', 'CONSTRAINTS', 'OBJECTIVES', 'GroupReport', 'group_metrics', 'audit_model', 'Mitigation',
@@ -511,10 +512,7 @@ def audit_model(model, # a fitted AutoML, or any estimator with classes_ and pre
                ) -> GroupReport:
     "`group_metrics` of a fitted model's predictions on X."
     if isinstance(y, str):
-        if not isinstance(X, pd.DataFrame) or y not in X.columns:
-            cols = list(X.columns) if isinstance(X, pd.DataFrame) else []
-            raise ColumnNotFoundError(f"Target column {y!r} is not in X.{suggest(y, cols)}")
-        y = X[y]
+        y = table_column(X, y, "Target column", "X")
     task = getattr(model, "task_", None)
     if task is None:
         if not hasattr(model, "predict_proba"): task = "regression"

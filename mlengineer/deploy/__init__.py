@@ -1,1 +1,1 @@
-"""Deployment: the registry, the compiled single-row fast path, the prediction log, batch scoring and the HTTP service."""
+"""Deployment: the registry, the compiled fast path, the prediction log, batch scoring and the HTTP service."""

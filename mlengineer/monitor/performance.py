@@ -15,6 +15,7 @@ from scipy.signal import lfilter
 from scipy.stats import rankdata
 from sklearn import metrics as skm
 from ..errors import ConfigError, DataError, ColumnNotFoundError, suggest
+from ..data import table_column
 from ..assess.metrics import encode_target, row_loss
 from ..assess.decisions import fit_calibrator
 
@@ -352,10 +353,7 @@ def estimate(self:CBPE,
             ) -> pd.DataFrame:
     "Estimated metrics per window of `data`, each with its range `<metric>_low` to `<metric>_high`."
     if isinstance(time, str):
-        if not isinstance(data, pd.DataFrame) or time not in data.columns:
-            cols = list(data.columns) if isinstance(data, pd.DataFrame) else []
-            raise ColumnNotFoundError(f"time column {time!r} is not in the table.{suggest(time, cols)}")
-        time = data[time]
+        time = table_column(data, time, "time column")
     p = self._pred(data)
     pc = self.calibrator_.transform(p)
     rng = np.random.default_rng(self.seed)
