@@ -6,7 +6,7 @@ Docs: https://mlengineer.github.io/mlengineer/automl.html.md"""
 
 # %% ../nbs/14_automl.ipynb #5427ac0f
 from __future__ import annotations
-import hashlib, json, platform, shutil, time, warnings
+import hashlib, json, math, numbers, platform, shutil, time, warnings
 from importlib import metadata
 from pathlib import Path
 import numpy as np
@@ -127,12 +127,32 @@ class AutoML(BaseEstimator):
         self.verbose = verbose
 
 # %% ../nbs/14_automl.ipynb #fac3ddd0
+def _integer(v, low) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= low
+def _positive(v) -> bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < v < math.inf
+def _flag(v) -> bool: return isinstance(v, (bool, np.bool_))
+
+_FLAGS = ("deterministic", "distill", "select_features", "isolate", "verbose")
 AutoML._parameter_rules = {     # parameter -> (valid(value, task), message with {value} and {task})
+    "time_budget": (lambda v, task: v is None or _positive(v),
+                    "time_budget must be a number of seconds > 0, or None (then max_trials bounds the fit); "
+                    "got {value!r}."),
+    "seed": (lambda v, task: _integer(v, 0), "seed must be an integer >= 0; got {value!r}."),
+    "n_jobs": (lambda v, task: _integer(v, 1), "n_jobs must be an integer >= 1 (threads a trial uses); got {value!r}."),
+    "memory_limit_mb": (lambda v, task: v is None or _positive(v),
+                        "memory_limit_mb must be a number of megabytes > 0, or None (no limit); got {value!r}."),
+    "max_trials": (lambda v, task: v is None or _integer(v, 1),
+                   "max_trials must be an integer >= 1, or None (the time budget bounds the search); got {value!r}."),
+    "ensemble_size": (lambda v, task: _integer(v, 1),
+                      "ensemble_size must be an integer >= 1 (rounds of greedy selection); got {value!r}."),
     "pool": (lambda v, task: v in ("auto", "mean", "log") and not (v == "log" and task == "regression"),
              "pool must be 'auto', 'mean' or 'log' ('log' pools class probabilities: not for {task}); got {value!r}."),
+    "max_latency_us": (lambda v, task: v is None or _positive(v),
+                       "max_latency_us must be a number of microseconds > 0, or None (no cap); got {value!r}."),
+    "max_size_bytes": (lambda v, task: v is None or _integer(v, 1),
+                       "max_size_bytes must be an integer >= 1, or None (no cap); got {value!r}."),
     "refit": (lambda v, task: v == "auto" or isinstance(v, bool),
               "refit must be True, False or 'auto', not {value!r}."),
-}
+} | {name: (lambda v, task: _flag(v), f"{name} must be True or False; got {{value!r}}.") for name in _FLAGS}
 
 @patch
 def _check_params(self:AutoML,
