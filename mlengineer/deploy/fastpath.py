@@ -683,7 +683,8 @@ def bench_single_row(automl, # a fitted AutoML
     if n < 1: raise ConfigError(f"n must be at least 1 (got {n}).")
     comps = [c for _, cs in fp.members_ if cs for c in cs if c.booster is not None]
     mats = [[np.asarray([c.features(p)], dtype=np.float64) for c in comps] for p in (fp._parse_row(r) for r in recs)]
-    raw = lambda xs: [c.booster.rows(x) for c, x in zip(comps, xs)]      # LightGBM's own `Booster.predict`
+    def raw(xs): return [c.booster.booster.predict(x, num_iteration=c.booster.num_iteration, num_threads=1)
+                         for c, x in zip(comps, xs)]                  # LightGBM's own `Booster.predict`: the floor
     lists = [[x[0].tolist() for x in xs] for xs in mats]
     capi = lambda xs: [c.booster.row(x) for c, x in zip(comps, xs)]
     fast_f = fp.predict_row if fp.task == "regression" else fp.predict_proba_row
