@@ -279,14 +279,14 @@ def _front_latency(model) -> float|None:
     return float(f.loc[f["chosen"].astype(bool), "latency_us"].iloc[0])
 
 def _bench_p50(champion, challenger, rows, n: int, rounds: int) -> tuple[float, float]:
-    "Median over `rounds` alternating runs of each model's fast-path single-row p50 (us)."
+    "The lowest of `rounds` alternating runs of each model's fast-path single-row p50 (us)."
     from mlengineer.deploy.fastpath import bench_single_row, compile_fast
     fast = [compile_fast(champion), compile_fast(challenger)]
     res = [[], []]
     for _ in range(rounds):
         for i, m in enumerate((champion, challenger)):
             res[i].append(bench_single_row(m, rows, n=n, n_normal=1, fast=fast[i])["fast_p50_us"])
-    return float(np.median(res[0])), float(np.median(res[1]))
+    return float(min(res[0])), float(min(res[1]))
 
 def latency_gate(champion, # the fitted champion
                  challenger, # the fitted challenger
