@@ -8,14 +8,15 @@ dep_time, dep_delay, air_time dropped), saved as a bundle, then measured three w
 1. In-process single-row latency, p50/p99 over N calls on rows drawn from the data: the raw LightGBM boosters of the
    model on an already-preprocessed numpy row (the floor), the fast path (mlengineer.deploy.fastpath: a dict straight to the
    boosters), and the normal path (AutoML.predict on a one-row DataFrame). Ratios to the raw booster.
-2. HTTP: `mle serve BUNDLE` in a subprocess on 127.0.0.1; an open-loop load generator (asyncio + httpx, one request
-   scheduled every 1/RATE s whatever the answers do) sends single-record POST /predict bodies from the data for
-   DURATION s. Latency p50/p99/max, errors (non-200 or transport), achieved rate.
+2. HTTP: `mle serve BUNDLE` in a subprocess on 127.0.0.1, without and with `--log` (the prediction log); an open-loop
+   load generator (asyncio + httpx, one request scheduled every 1/RATE s whatever the answers do) sends single-record
+   POST /predict bodies from the data for DURATION s at each rate in turn. Latency p50/p99/max of the answers, p99 of
+   every answer (503s included), the shed share (503 with Retry-After), other 5xx, unanswered, achieved rates.
 3. Batch: `score_file` of the whole parquet file (chunked, written to parquet) in rows/s, against the raw boosters
    predicting the same rows from an already-preprocessed numpy matrix (no reading, parsing or writing), and the peak
    RSS of the scoring process (memory bound).
 
-Usage:  .venv/bin/python bench/serve.py [--rate 200] [--duration 60] [--calls 2000] [--quick]
+Usage:  .venv/bin/python bench/serve.py [--rates 100,200,400,800] [--duration 20] [--calls 2000] [--quick]
 Writes: bench/results/serve.json
 """
 from __future__ import annotations
@@ -79,38 +80,48 @@ def single_row(aml, df, calls: int) -> dict:
 
 
 async def _load(url: str, bodies: list, rate: float, duration: float) -> dict:
+    "Open loop: one POST /predict every 1/rate s, whatever the answers do; latency of every answer, 200s and 503s."
     import httpx
-    lat, errors, statuses = [], 0, {}
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    lat, lat_ok, statuses = [], [], {}
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     async with httpx.AsyncClient(limits=limits, timeout=10) as client:
         async def one(body):
-            nonlocal errors
             t = time.perf_counter()
             try:
                 r = await client.post(f"{url}/predict", content=body, headers={"content-type": "application/json"})
-                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-                if r.status_code != 200: errors += 1
-                else: lat.append((time.perf_counter() - t) * 1e3)
+                key = r.status_code
+                ms = (time.perf_counter() - t) * 1e3
+                lat.append(ms)
+                if key == 200: lat_ok.append(ms)
             except httpx.HTTPError as e:
-                errors += 1; statuses[type(e).__name__] = statuses.get(type(e).__name__, 0) + 1
+                key = type(e).__name__
+            statuses[key] = statuses.get(key, 0) + 1
         n = int(rate * duration)
         start, tasks = time.perf_counter(), []
         for i in range(n):
             delay = start + i / rate - time.perf_counter()
             if delay > 0: await asyncio.sleep(delay)
             tasks.append(asyncio.create_task(one(bodies[i % len(bodies)])))
+        sent = time.perf_counter() - start
         await asyncio.gather(*tasks)
         wall = time.perf_counter() - start
-    return dict(requests=n, errors=errors, statuses={str(k): v for k, v in statuses.items()}, seconds=wall,
-                achieved_rate=n / wall, p50_ms=pct(lat, 50), p99_ms=pct(lat, 99), max_ms=float(max(lat)) if lat else None)
+    ok, shed = statuses.get(200, 0), statuses.get(503, 0)
+    other_5xx = sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500 and k != 503)
+    return dict(requests=n, ok=ok, shed=shed, shed_share=shed / n, other_5xx=other_5xx, unanswered=n - len(lat),
+                statuses={str(k): v for k, v in statuses.items()}, seconds=wall, offered_rate=n / sent,
+                answered_rate=ok / wall, p50_ms=pct(lat_ok, 50) if lat_ok else None,
+                p99_ms=pct(lat_ok, 99) if lat_ok else None, max_ms=float(max(lat_ok)) if lat_ok else None,
+                p99_all_ms=pct(lat, 99) if lat else None, max_all_ms=float(max(lat)) if lat else None)
 
 
-def http(bundle: Path, df, rate: float, duration: float) -> dict:
+def http(bundle: Path, df, rates: list, duration: float, log: Path|None = None) -> dict:
+    "`mle serve BUNDLE` (with `--log LOG` if given) under open-loop load at each rate in turn: {rate: figures}."
     import httpx
     mle = str(Path(sys.executable).parent / "mle")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
-    srv = subprocess.Popen([mle, "serve", str(bundle), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cmd = [mle, "serve", str(bundle), "--port", str(port), "--log-level", "warning"] + (["--log", str(log)] if log else [])
+    srv = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
@@ -120,8 +131,13 @@ def http(bundle: Path, df, rate: float, duration: float) -> dict:
             time.sleep(0.1)
         recs = json.loads(df.sample(2000, random_state=2).drop(columns="arr_delay").to_json(orient="records"))
         bodies = [json.dumps(r).encode() for r in recs]
-        asyncio.run(_load(url, bodies[:50], rate, min(5.0, duration)))            # warm-up
-        return asyncio.run(_load(url, bodies, rate, duration))
+        asyncio.run(_load(url, bodies[:50], 50, min(3.0, duration)))            # warm-up
+        out = {}
+        for rate in rates:
+            out[str(int(rate))] = asyncio.run(_load(url, bodies, rate, duration))
+            print(f"  {rate:>5.0f}/s{' --log' if log else ''}: {json.dumps(out[str(int(rate))])}", flush=True)
+            time.sleep(2)                                                         # let a backlog drain
+        return out
     finally:
         srv.send_signal(signal.SIGINT)
         try: srv.wait(timeout=30)
@@ -150,7 +166,8 @@ def batch(aml, bundle: Path, data: Path, df, work: Path) -> dict:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rate", type=float, default=200); ap.add_argument("--duration", type=float, default=60)
+    ap.add_argument("--rates", default="100,200,400,800", help="request rates to offer in turn, per second")
+    ap.add_argument("--duration", type=float, default=20, help="seconds at each rate")
     ap.add_argument("--calls", type=int, default=2000); ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args()
@@ -168,8 +185,11 @@ def main():
         print(json.dumps(res["single_row"], indent=1))
         print("batch ...", flush=True); res["batch"] = batch(aml, bundle, data, df, work)
         print(json.dumps(res["batch"], indent=1))
-        print(f"http at {a.rate}/s for {a.duration}s ...", flush=True); res["http"] = http(bundle, df, a.rate, a.duration)
-        print(json.dumps(res["http"], indent=1))
+        rates = [float(r) for r in a.rates.split(",")]
+        print(f"http at {a.rates}/s for {a.duration}s each ...", flush=True)
+        res["http"] = http(bundle, df, rates, a.duration)
+        print("http with --log ...", flush=True)
+        res["http_log"] = http(bundle, df, rates, a.duration, log=work / "predictions.db")
     res["wall_seconds"] = time.time() - t0
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(res, indent=2, default=str) + "\n")

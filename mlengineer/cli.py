@@ -102,8 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--quiet", action="store_true", help="no progress line")
     sv = sub.add_parser("serve", help="serve a model over HTTP (FastAPI on uvicorn)",
                         description="POST /predict, POST /explain, GET /health, /ready, /metadata, /metrics "
-                                    "(Prometheus), /docs. Set MLE_API_KEY to require the X-API-Key header. Needs the "
-                                    "serve extra.")
+                                    "(Prometheus), /docs. Set MLE_API_KEY to require the X-API-Key header on all "
+                                    "but /health and /ready. Needs the serve extra.")
     sv.add_argument("model", help="bundle directory, or NAME[@ALIAS] of a registry model (follows the alias: hot "
                     "reload)")
     sv.add_argument("--host", default="127.0.0.1")
@@ -113,6 +113,13 @@ def _parser() -> argparse.ArgumentParser:
                     help="alias to follow when MODEL is a registry name (default champion)")
     sv.add_argument("--max-body-bytes", type=int, default=1_000_000, help="larger requests get 413 (default 1000000)")
     sv.add_argument("--log", help="prediction log (SQLite) to write every scored row to before answering")
+    sv.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
+                    help="uvicorn's log level; warning drops the per-request access log (default info)")
+    sv.add_argument("--max-pending", type=int, default=64,
+                    help="prediction requests in progress at once; past it a 503 with Retry-After (default 64)")
+    sv.add_argument("--public", default="", metavar="docs,metrics",
+                    help="with MLE_API_KEY set, leave these open without the key: docs (/docs, /redoc, "
+                         "/openapi.json), metrics (/metrics); /health and /ready are always open")
     r = sub.add_parser("report", help="write an HTML report", description="Run a report template with papermill and "
                        "write reports/<name>/<kind>.html (and the executed notebook).")
     rs = r.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -440,8 +447,9 @@ def cmd_serve(a:argparse.Namespace, # the parsed command line of `mle serve`
              ) -> int:
     "`mle serve`: serve a bundle or a registry model over HTTP until interrupted."
     from mlengineer.deploy.http import serve
+    public = [p.strip() for p in a.public.split(",") if p.strip()]
     serve(a.model, host=a.host, port=a.port, registry=a.registry, alias=a.alias, max_body_bytes=a.max_body_bytes,
-          log_path=a.log)
+          log_path=a.log, max_pending=a.max_pending, log_level=a.log_level, public=public)
     return 0
 
 # %% ../nbs/60_cli.ipynb #70f89106
