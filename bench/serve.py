@@ -114,13 +114,14 @@ async def _load(url: str, bodies: list, rate: float, duration: float) -> dict:
                 p99_all_ms=pct(lat, 99) if lat else None, max_all_ms=float(max(lat)) if lat else None)
 
 
-def http(bundle: Path, df, rates: list, duration: float, log: Path|None = None) -> dict:
+def http(bundle: Path, df, rates: list, duration: float, log: Path|None = None, workers: int = 1) -> dict:
     "`mle serve BUNDLE` (with `--log LOG` if given) under open-loop load at each rate in turn: {rate: figures}."
     import httpx
     mle = str(Path(sys.executable).parent / "mle")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
-    cmd = [mle, "serve", str(bundle), "--port", str(port), "--log-level", "warning"] + (["--log", str(log)] if log else [])
+    cmd = [mle, "serve", str(bundle), "--port", str(port), "--log-level", "warning",
+           "--workers", str(workers)] + (["--log", str(log)] if log else [])
     srv = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -129,7 +130,7 @@ def http(bundle: Path, df, rates: list, duration: float, log: Path|None = None) 
                 if httpx.get(f"{url}/ready", timeout=1).status_code == 200: break
             except httpx.TransportError: pass
             time.sleep(0.1)
-        recs = json.loads(df.sample(2000, random_state=2).drop(columns="arr_delay").to_json(orient="records"))
+        recs = json.loads(df.sample(2000, random_state=2).drop(columns="arr_delay").to_json(orient="records", date_format="iso"))
         bodies = [json.dumps(r).encode() for r in recs]
         asyncio.run(_load(url, bodies[:50], 50, min(3.0, duration)))            # warm-up
         out = {}
@@ -169,6 +170,8 @@ def main():
     ap.add_argument("--rates", default="100,200,400,800", help="request rates to offer in turn, per second")
     ap.add_argument("--duration", type=float, default=20, help="seconds at each rate")
     ap.add_argument("--calls", type=int, default=2000); ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--parts", default="single,batch,http", help="what to measure, comma-separated")
+    ap.add_argument("--workers", type=int, default=1, help="mle serve --workers")
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args()
     if a.quick: a.duration, a.calls = min(a.duration, 10), min(a.calls, 300)
@@ -181,15 +184,21 @@ def main():
         aml, bundle, data, df = train(a.quick, work)
         res["model"] = dict(members=[m.name for m in aml.model_.members], fold_boosters=len(_boosters(aml)),
                             cv_rmse=aml.ensemble_score_, train_rows=aml.manifest_["n_rows"])
-        print("single row ...", flush=True); res["single_row"] = single_row(aml, df, a.calls)
-        print(json.dumps(res["single_row"], indent=1))
-        print("batch ...", flush=True); res["batch"] = batch(aml, bundle, data, df, work)
-        print(json.dumps(res["batch"], indent=1))
+        parts = a.parts.split(",")
+        if "single" in parts:
+            print("single row ...", flush=True)
+            res["single_row"] = single_row(aml, df, a.calls)
+            print(json.dumps(res["single_row"], indent=1))
+        if "batch" in parts:
+            print("batch ...", flush=True)
+            res["batch"] = batch(aml, bundle, data, df, work)
+            print(json.dumps(res["batch"], indent=1))
         rates = [float(r) for r in a.rates.split(",")]
-        print(f"http at {a.rates}/s for {a.duration}s each ...", flush=True)
-        res["http"] = http(bundle, df, rates, a.duration)
-        print("http with --log ...", flush=True)
-        res["http_log"] = http(bundle, df, rates, a.duration, log=work / "predictions.db")
+        if "http" in parts:
+            print(f"http at {a.rates}/s for {a.duration}s each ...", flush=True)
+            res["http"] = http(bundle, df, rates, a.duration, workers=a.workers)
+            print("http with --log ...", flush=True)
+            res["http_log"] = http(bundle, df, rates, a.duration, log=work / "predictions.db", workers=a.workers)
     res["wall_seconds"] = time.time() - t0
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(res, indent=2, default=str) + "\n")

@@ -115,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--log", help="prediction log (SQLite) to write every scored row to before answering")
     sv.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                     help="uvicorn's log level; warning drops the per-request access log (default info)")
+    sv.add_argument("--workers", type=int, default=1,
+                    help="worker processes sharing the port, the prediction log and the metrics (default 1)")
     sv.add_argument("--max-pending", type=int, default=64,
                     help="prediction requests in progress at once; past it a 503 with Retry-After (default 64)")
     sv.add_argument("--public", default="", metavar="docs,metrics",
@@ -449,7 +451,8 @@ def cmd_serve(a:argparse.Namespace, # the parsed command line of `mle serve`
     from mlengineer.deploy.http import serve
     public = [p.strip() for p in a.public.split(",") if p.strip()]
     serve(a.model, host=a.host, port=a.port, registry=a.registry, alias=a.alias, max_body_bytes=a.max_body_bytes,
-          log_path=a.log, max_pending=a.max_pending, log_level=a.log_level, public=public)
+          log_path=a.log, max_pending=a.max_pending, log_level=a.log_level, public=public,
+          workers=a.workers)
     return 0
 
 # %% ../nbs/60_cli.ipynb #70f89106

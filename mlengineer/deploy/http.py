@@ -8,7 +8,7 @@ Docs: https://mlengineer.github.io/mlengineer/http.html.md"""
 __all__ = ['SHED_PATHS', 'PUBLIC', 'APP_ENV', 'make_app', 'app_from_env', 'serve', 'running']
 
 # %% ../../nbs/35_http.ipynb #c32d0ec1
-import json, os, re, secrets, sys, threading, time, uuid, warnings
+import asyncio, json, os, re, secrets, sys, threading, time, uuid, warnings
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -73,7 +73,7 @@ class _Metrics:
         return generate_latest(registry).decode()
 
 
-# %% ../../nbs/35_http.ipynb #b71f7a6f
+# %% ../../nbs/35_http.ipynb #a09e3d10
 _RID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 
 class _Instrument:
@@ -128,8 +128,10 @@ class _Shed:
 # %% ../../nbs/35_http.ipynb #a8f26992
 class _Service:
     "The model being served, swapped atomically when the registry alias moves (a request keeps the model it began)."
-    def __init__(self, model_or_path=None, *, registry=None, name=None, alias: str = "champion"):
+    def __init__(self, model_or_path=None, *, registry=None, name=None, alias: str = "champion", threads: int = 2):
+        from concurrent.futures import ThreadPoolExecutor
         self.metrics = _Metrics()
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="mle-predict")   # the predictions' own threads
         self.reload_error = None
         self.on_swap = None
         self._lock = threading.Lock()
@@ -282,10 +284,12 @@ def _log_entries(cur: Loaded, rid: str, records: list, res: dict) -> list[dict]:
 # %% ../../nbs/35_http.ipynb #2dedd5f5
 PUBLIC = {"docs": ("/docs", "/redoc", "/openapi.json"), "metrics": ("/metrics",)}
 
-def _check_app_args(api_key, max_body_bytes, log_hook, log_path, public=(), max_pending=64):
+def _check_app_args(api_key, max_body_bytes, log_hook, log_path, public=(), max_pending=64, threads=2):
     "Raise `ConfigError` for make_app arguments that cannot work."
     if not isinstance(max_pending, int) or isinstance(max_pending, bool) or max_pending < 1:
         raise ConfigError(f"max_pending must be a positive number of requests, got {max_pending!r}.")
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise ConfigError(f"threads must be a positive number of threads, got {threads!r}.")
     if not isinstance(max_body_bytes, int) or max_body_bytes < 1:
         raise ConfigError(f"max_body_bytes must be a positive number of bytes, got {max_body_bytes!r}.")
     if log_hook is not None and not callable(log_hook):
@@ -401,7 +405,7 @@ def _add_predict(app, svc, deps: list, body_of, responses, log_hook):
         def work():
             records, _ = read_records(cur.Record, body)
             return records, predict_records(cur, records)
-        records, res = await run_in_threadpool(work)
+        records, res = await asyncio.get_running_loop().run_in_executor(svc.pool, work)
         svc.metrics.inc("predicted_rows", len(records))
         if res["warnings"]: svc.metrics.inc("value_warnings", len(res["warnings"]))
         rid = _request_id(request)
@@ -425,7 +429,6 @@ def _add_explain(app, svc, deps: list, body_of, responses):
     "Route POST /explain: one record, its prediction and each column's contribution (501 without LightGBM members)."
     from fastapi import Request
     from fastapi.responses import JSONResponse
-    from starlette.concurrency import run_in_threadpool
     @app.post("/explain", dependencies=deps, response_model=None,
               responses=responses("ExplainResponse", 413, 422, 501, 503), summary="Explain the prediction for one record")
     async def explain(request: Request):
@@ -439,7 +442,7 @@ def _add_explain(app, svc, deps: list, body_of, responses):
             res = predict_records(cur, records)
             X = pd.DataFrame.from_records(records, columns=list(map(str, cur.schema.features)))
             return records[0], res, explain_record(cur.model, X)
-        rec, res, ex = await run_in_threadpool(work)
+        rec, res, ex = await asyncio.get_running_loop().run_in_executor(svc.pool, work)
         return JSONResponse(_explain_answer(cur, _request_id(request), rec, res, ex))
 
 # %% ../../nbs/35_http.ipynb #8a81b843
@@ -501,12 +504,13 @@ def make_app(model_or_path=None, # a fitted AutoML or a bundle directory (None w
              reload_interval:float=2.0, # seconds between checks of the alias (0: no hot reload)
              public=(), # what stays open without the key besides /health and /ready: 'docs', 'metrics'
              max_pending:int=64, # prediction requests in progress at once; past it a 503 with Retry-After
+             threads:int=2, # threads that predict (the event loop keeps the rest of the interpreter's time)
             ):
     "A FastAPI app serving a model: /predict /explain /health /ready /metadata /metrics."
     need_serve()
     from fastapi import FastAPI
-    _check_app_args(api_key, max_body_bytes, log_hook, log_path, public, max_pending)
-    svc = _Service(model_or_path, registry=registry, name=name, alias=alias)
+    _check_app_args(api_key, max_body_bytes, log_hook, log_path, public, max_pending, threads)
+    svc = _Service(model_or_path, registry=registry, name=name, alias=alias, threads=threads)
     plog = None if log_path is None else _prediction_log(log_path)
     if plog is not None: log_hook = plog.as_hook()
     cur = svc.current
@@ -531,7 +535,7 @@ def make_app(model_or_path=None, # a fitted AutoML or a bundle directory (None w
     svc.on_swap = partial(_set_bodies, app)
     return app
 
-# %% ../../nbs/35_http.ipynb #7a3f0a37
+# %% ../../nbs/35_http.ipynb #588a8f09
 APP_ENV = "MLE_SERVE_APP"
 
 def app_from_env():
