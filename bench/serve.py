@@ -114,6 +114,14 @@ async def _load(url: str, bodies: list, rate: float, duration: float) -> dict:
                 p99_all_ms=pct(lat, 99) if lat else None, max_all_ms=float(max(lat)) if lat else None)
 
 
+def _cpu_seconds(pid: int) -> float:
+    "User + system CPU seconds of process `pid` and its children (the uvicorn workers), so far."
+    import psutil
+    proc = psutil.Process(pid)
+    procs = [proc] + proc.children(recursive=True)
+    return sum(sum(p.cpu_times()[:2]) for p in procs if p.is_running())
+
+
 def http(bundle: Path, df, rates: list, duration: float, log: Path|None = None, workers: int = 1) -> dict:
     "`mle serve BUNDLE` (with `--log LOG` if given) under open-loop load at each rate in turn: {rate: figures}."
     import httpx
@@ -135,7 +143,9 @@ def http(bundle: Path, df, rates: list, duration: float, log: Path|None = None, 
         asyncio.run(_load(url, bodies[:50], 50, min(3.0, duration)))            # warm-up
         out = {}
         for rate in rates:
-            out[str(int(rate))] = asyncio.run(_load(url, bodies, rate, duration))
+            cpu0 = _cpu_seconds(srv.pid)
+            out[str(int(rate))] = r = asyncio.run(_load(url, bodies, rate, duration))
+            r["server_cpu_ms_per_request"] = (_cpu_seconds(srv.pid) - cpu0) * 1e3 / r["requests"]
             print(f"  {rate:>5.0f}/s{' --log' if log else ''}: {json.dumps(out[str(int(rate))])}", flush=True)
             time.sleep(2)                                                         # let a backlog drain
         return out
