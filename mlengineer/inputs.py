@@ -71,7 +71,7 @@ class InputIssues:
     @property
     def all_missing(self) -> list:
         "The feature columns missing in every row counted, though training had them missing in few rows."
-        return [c for c in self.schema.features if self.rows and self.given.get(c, 0) == 0
+        return [c for c in self.schema.features if self.rows >= 2 and self.given.get(c, 0) == 0
                 and self.schema[c].missing ** self.rows < 0.01]
 
     def counts(self) -> dict:
@@ -89,3 +89,12 @@ class InputIssues:
             out.append(f"column {c!r}: missing in all {self.rows:,} row(s), though missing in "
                        f"{self.schema[c].missing:.0%} of the training rows; check that it is still filled in")
         return out
+
+    def fresh(self) -> "InputIssues":
+        "A new, empty count for the same model, sharing its category sets (for one count per request)."
+        new = object.__new__(InputIssues)
+        new.schema, new.known = self.schema, self.known
+        new.where = [] if self.where is not None else None
+        new.rows = 0
+        new.unseen, new.non_finite, new.given, new.examples = {}, {}, {}, {}
+        return new

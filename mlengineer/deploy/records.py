@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from ..errors import *
 from .batch import predict_array, value_issues, predict_isolated, first_line
+from ..inputs import InputIssues
 
 # %% ../../nbs/34_records.ipynb #a0c00cf4
 def need_serve():
@@ -166,6 +167,7 @@ class Loaded:
         self.identity = _identity(model, path, name, version)
         self.Record = request_model(model.schema_, example=_example(model))
         self.fast = _compile_fast(model)
+        self.issues = InputIssues(model, where=True)             # a template: one `fresh()` count per request
         self.loaded_at = time.time()
 
     @classmethod
@@ -193,6 +195,11 @@ class Loaded:
         X = pd.DataFrame.from_records(rows, columns=list(map(str, self.schema.features)))
         return predict_array(self.model, X)
 
+def _shown(v) -> str:
+    "A raw JSON value as the message shows it: NaN and infinities as JSON writes them."
+    if isinstance(v, float) and not math.isfinite(v): return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
+    return repr(v)
+
 def predict_records(cur:Loaded, # the model answering
                     records:list[dict], # records: {column: raw JSON value}, as `read_records` gives them
                    ) -> dict:
@@ -203,7 +210,14 @@ def predict_records(cur:Loaded, # the model answering
     if fails:
         raise RequestError(422, [{"loc": ["body", i], "field": None, "msg": f"This record cannot be predicted: {why}.",
                                   "type": "prediction_failed"} for i, why in sorted(fails.items())])
-    out = dict(warnings=[{"record": p, "field": c, "msg": why} for p, c, _, why in issues])
+    seen = cur.issues.fresh().add(records)
+    said = {"unseen_categories": "never seen in training", "non_finite_numbers": "not a finite number"}
+    warned = [{"record": p, "field": c, "msg": why, "kind": "unreadable_value"} for p, c, _, why in issues]
+    warned += [{"record": p, "field": c, "msg": f"column {c!r}: {_shown(v)} is {said[k]}; scored as missing", "kind": k}
+               for p, c, k, v in seen.where]
+    warned += [{"record": None, "field": str(c), "msg": m, "kind": "all_missing_columns"}
+               for c, m in zip(seen.all_missing, seen.messages()[-len(seen.all_missing):] if seen.all_missing else [])]
+    out = dict(warnings=warned, input=seen.counts())
     if cur.task == "regression":
         out.update(predictions=[float(v) for v in P], probabilities=None)
     else:
