@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from ..errors import *
 from .batch import first_line, as_model
+from ..inputs import ISSUE_KINDS
 from .records import (need_serve, RequestError, read_records, Loaded, predict_records, explain_record,
                                        explainable)
 
@@ -25,7 +26,8 @@ _COUNTERS = {"predicted_rows": "Rows predicted by /predict.",
              "reloads": "Times the served model was swapped for the registry alias's new version.",
              "reload_failures": "Times loading the registry alias's new version failed (the old model kept serving).",
              "log_hook_failures": "Times the prediction log could not record an answer "
-                                  "(the client got a 503, not the prediction)."}
+                                  "(the client got a 503, not the prediction).",
+             **{f"input_{k}": f"Input seen by /predict: {v} (15_inputs' InputIssues)." for k, v in ISSUE_KINDS.items()}}
 
 def _esc(v) -> str: return str(v).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
@@ -187,9 +189,11 @@ def _api_models():
         sha256: str
         created_at: Optional[str] = None
     class ValueWarning(BaseModel):
-        record: int
+        record: Optional[int] = Field(description="the record's position (null: about the whole request)")
         field: str
         msg: str
+        kind: str = Field(description="unreadable_value, unseen_categories, non_finite_numbers or "
+                                      "all_missing_columns")
     class PredictResponse(BaseModel):
         request_id: str
         model: ModelId
@@ -198,7 +202,10 @@ def _api_models():
                                                      "per record")
         probabilities: Optional[list[dict[str, float]]] = Field(description="class -> probability, per record "
                                                                             "(null for regression)")
-        warnings: list[ValueWarning] = Field(description="values that could not be read and were treated as missing")
+        warnings: list[ValueWarning] = Field(description="values scored as missing (unreadable, never seen in "
+                                                         "training, not finite) and columns missing in every record")
+        input: dict[str, int] = Field(description="counts of unseen categories, non-finite numbers and all-missing "
+                                                  "columns in this request")
     class Contribution(BaseModel):
         feature: str
         value: Any = None
@@ -379,7 +386,10 @@ def _add_predict(app, svc, deps: list, body_of, responses, log_hook):
             return records, predict_records(cur, records)
         records, res = await run_in_threadpool(work)
         svc.metrics.inc("predicted_rows", len(records))
-        if res["warnings"]: svc.metrics.inc("value_warnings", len(res["warnings"]))
+        unreadable = sum(w["kind"] == "unreadable_value" for w in res["warnings"])
+        if unreadable: svc.metrics.inc("value_warnings", unreadable)
+        for kind, n in res["input"].items():
+            if n: svc.metrics.inc(f"input_{kind}", n)
         rid = _request_id(request)
         out = dict(request_id=rid, model=_public(cur.identity), n=len(records), **res)
         if log_hook is not None:                 # logged before it is answered: an answer a client has is in the log
