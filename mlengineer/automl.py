@@ -18,6 +18,7 @@ from .data import Schema, infer_schema, cv_folds, as_numbers
 from .engine.search import run_search, get_metric, refit_reserve
 from .engine.models import FAMILIES
 from .engine.ensemble import greedy_ensemble, combine, BaggedModel, EnsembleModel, fit_temperature, temper
+from .engine.features import as_keys, training_categories
 
 # %% auto #0
 __all__ = ['SMALL_ROWS', 'frame_sha256', 'check_input', 'AutoML']
@@ -66,11 +67,17 @@ def check_input(X, schema: Schema) -> pd.DataFrame:
                                    f"order: {first}{more}).")
         X = pd.DataFrame(arr, columns=schema.features).infer_objects()
     require_columns(X.columns, schema.features)
+    features = set(schema.features)
+    dups = sorted({str(c) for c in X.columns[X.columns.duplicated()] if c in features})
+    if dups:
+        raise InputSchemaError(f"The input has the feature column(s) {', '.join(map(repr, dups))} more than once, so "
+                               "which values to use is ambiguous. Keep one column of each name and predict again.")
     X = X[schema.features]
     fixes = {}
     for c in schema.features:
         role = schema[c].role
-        if role == "numeric" and not pd.api.types.is_numeric_dtype(X[c]): fixes[c] = as_numbers(X[c])
+        if role == "numeric" and not pd.api.types.is_numeric_dtype(X[c]):
+            fixes[c] = as_numbers(X[c], **schema[c].number_format)          # the way training read its numbers
         elif role == "numeric" and pd.api.types.is_bool_dtype(X[c]): fixes[c] = X[c].astype(float)
     return X.assign(**fixes) if fixes else X
 
@@ -449,6 +456,9 @@ def fit(self:AutoML,
     schema = infer_schema(data, target, self.task)
     self._check_params(schema.task)
     data = data[data[target].notna()]
+    raw = data
+    numeric = schema.by_role("numeric")
+    data = data.assign(**check_input(data, schema)[numeric]) if numeric else data   # numbers read as predict reads
     yv = data[target]
     if schema.task == "regression":
         y_enc = (yv if pd.api.types.is_numeric_dtype(yv) else as_numbers(yv)).to_numpy(float)
@@ -481,6 +491,7 @@ def fit(self:AutoML,
         self.distill_ = self._distill(data[schema.features], y_enc, folds, res.metric, schema, end, res.ok[0].oof)
     self.temperature_ = self._temper(res.metric, schema.task)
     self.reference_ = self._reference(data[schema.features])
+    self.categories_ = self.reference_["categories"] = training_categories(data, schema)
     self.schema_ = schema
     self.task_ = schema.task
     self.metric_ = res.metric.name
@@ -488,7 +499,7 @@ def fit(self:AutoML,
     self.n_features_in_ = len(schema.features)
     self.feature_names_in_ = np.array(schema.features, dtype=object)
     n_without_target = int(len(X) - len(data)) if y is None else 0
-    self.manifest_ = self._manifest(data, target, n_without_target, n_splits, t0)
+    self.manifest_ = self._manifest(raw, target, n_without_target, n_splits, t0)
     self.fit_seconds_ = time.time() - t0
     return self
 
@@ -506,7 +517,9 @@ def predict_proba(self:AutoML,
     "Class probabilities, columns in the order of `classes_`."
     self._check_fitted()
     if self.task_ == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
-    p = self.model_.predict_pred(check_input(X, self.schema_))
+    X = check_input(X, self.schema_)
+    if not len(X): return np.empty((0, len(self.classes_)))             # the models refuse zero rows
+    p = self.model_.predict_pred(X)
     return np.c_[1 - p, p] if self.task_ == "binary" else p
 
 # %% ../nbs/14_automl.ipynb #07e79533
@@ -516,8 +529,9 @@ def predict(self:AutoML,
            ) -> np.ndarray:
     "Predicted labels (as in the training target) or values, one per row, in input order."
     self._check_fitted()
-    if self.task_ == "regression": return self.model_.predict_pred(check_input(X, self.schema_))
-    return self.classes_[self.predict_proba(X).argmax(1)]
+    if self.task_ != "regression": return self.classes_[self.predict_proba(X).argmax(1)]
+    X = check_input(X, self.schema_)
+    return self.model_.predict_pred(X) if len(X) else np.empty(0)
 
 # %% ../nbs/14_automl.ipynb #5202bf3c
 @patch
@@ -580,6 +594,7 @@ def load(cls:AutoML,
     aml = cls(**man["params"])
     aml.model_ = objects["model"]
     aml.reference_ = objects.get("reference")
+    aml.categories_ = (aml.reference_ or {}).get("categories")       # None: bundles from before it
     oof = objects.get("oof", dict(pred=None, y=None))
     aml.oof_ = oof["pred"]
     aml.oof_y_ = oof["y"]

@@ -16,7 +16,7 @@ from .errors import BundleError, ConfigError, suggest
 # %% auto #0
 __all__ = ['TRUSTED_PREFIXES', 'FORMAT_VERSION', 'MOVED_MODULES', 'MOVED_TYPES', 'jsonable', 'fsync_dir', 'write_file',
            'save_bundle', 'BundleWarning', 'read_manifest', 'find_bundle', 'bundle_info', 'upgrade_type_names',
-           'load_bundle']
+           'load_bundle', 'temp_beside', 'remove_stale_temps']
 
 # %% ../nbs/03_bundle.ipynb #6e7d1b32
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
@@ -303,6 +303,11 @@ def _file_entry_ok(f, e) -> bool:
 def read_manifest(d: Path, # the bundle directory
                  ) -> dict:
     "The manifest of the bundle directory `d`, after checking it against manifest.sha256 and its structure."
+    links = sorted(p.name for p in d.iterdir() if p.is_symlink()) if d.is_dir() else []
+    if links:
+        raise BundleError(f"Bundle '{d}' holds symbolic link(s): {', '.join(links)}. A bundle's files must be its "
+                          "own (a link can point anywhere, and be changed after the bundle was verified). Replace "
+                          "each link with a copy of the file it points to, or re-save the bundle.")
     mpath = d/"manifest.json"
     hpath = d/"manifest.sha256"
     if not mpath.is_file():
@@ -484,3 +489,44 @@ def load_bundle(path, # where the bundle was saved
                               "or retrain and re-save the bundle.") from None
     if msg := _version_warning(man.get("versions"), d): warnings.warn(msg, BundleWarning, stacklevel=2)
     return objects, man
+
+# %% ../nbs/03_bundle.ipynb #b07c80c7
+_HOST = hashlib.sha256(os.uname().nodename.encode() if hasattr(os, "uname") else b"").hexdigest()[:6]
+_TEMP_NAME = re.compile(r"(?:(?P<host>[0-9a-f]{6})-(?P<pid>\d+)-[0-9a-f]{8}|[A-Za-z0-9_]{8})\.tmp")
+
+def temp_beside(path, # the output file the temporary file will be renamed to
+               ) -> Path:
+    "Create an empty hidden temporary file beside `path` (`.<name>.<host>-<pid>-<random>.tmp`), with the user's umask."
+    path = Path(path)
+    while True:
+        tmp = path.parent/f".{path.name}.{_HOST}-{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        try: fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)     # 0666 less the umask, as `open`
+        except FileExistsError: continue
+        os.close(fd)
+        return tmp
+
+def _pid_alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OSError): return True      # someone else's process, or cannot tell: alive
+    return True
+
+def remove_stale_temps(path, # the output file whose leftover temporary files to remove
+                       older_than:float=86400, # seconds after which any of its temporary files is stale
+                      ) -> list[Path]:
+    "Remove the temporary files beside `path` of killed writers (this host, pid gone) or older than `older_than`."
+    path = Path(path)
+    prefix = f".{path.name}."
+    if not path.parent.is_dir(): return []
+    now, removed = time.time(), []
+    for p in sorted(path.parent.iterdir()):
+        m = _TEMP_NAME.fullmatch(p.name[len(prefix):]) if p.name.startswith(prefix) else None
+        if m is None or p.is_symlink() or not p.is_file(): continue
+        pid = int(m["pid"]) if m["pid"] else None
+        dead = m["host"] == _HOST and pid != os.getpid() and pid is not None and not _pid_alive(pid)
+        try:
+            if dead or now - p.stat().st_mtime >= older_than:
+                p.unlink()
+                removed.append(p)
+        except FileNotFoundError: pass                     # another run removed it first
+    return removed

@@ -406,8 +406,9 @@ def _write_table(df: pd.DataFrame, out: Path):
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise ConfigError(f"--out must end in .csv or .parquet (got '{out.name}').")
     if not out.parent.exists(): raise ConfigError(f"The folder of --out, '{out.parent}', does not exist.")
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
+    from mlengineer.bundle import temp_beside, remove_stale_temps
+    remove_stale_temps(out)                                       # a killed run's leftovers, provably stale
+    tmp = temp_beside(out)                                        # the user's umask, not mkstemp's 0600
     try:
         if out.suffix.lower() == ".parquet": df.to_parquet(tmp, index=False)
         else: df.to_csv(tmp, index=False)
@@ -442,6 +443,11 @@ def cmd_predict(a:argparse.Namespace, # the parsed command line of `mle predict`
     if r["rejected"] or r["values_missing"]:
         print(f"{r['rejected']:,} row(s) not scored and {r['values_missing']:,} row(s) with unreadable values "
               f"scored as missing: see {r['rejects']}")
+    n = r["input"]
+    if any(n.values()):
+        print(f"input: {n['unseen_categories']:,} unseen categor(ies), {n['non_finite_numbers']:,} non-finite "
+              f"number(s), {n['all_missing_columns']:,} all-missing column(s)")
+        for line in r["input_messages"]: print(f"  {line}")
     return 0
 
 # %% ../nbs/60_cli.ipynb #6d6c6a2d

@@ -14,9 +14,9 @@ import pandas as pd
 from .errors import *
 
 # %% auto #0
-__all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'csv_layout', 'parse_error', 'load_table', 'as_numbers', 'as_dates',
-           'infer_role', 'table_column', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema', 'split_holdout',
-           'cv_folds']
+__all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'csv_layout', 'parse_error', 'load_table', 'as_dates', 'as_numbers',
+           'sniff_number_format', 'infer_role', 'table_column', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema',
+           'split_holdout', 'cv_folds']
 
 # %% ../nbs/01_data.ipynb #d6480398
 _SAMPLE_BYTES = 1 << 16
@@ -215,13 +215,6 @@ def _id_like_name(name) -> bool:
 def _sample(s: pd.Series, n: int = _SAMPLE, seed: int = 0) -> pd.Series:
     return s if len(s) <= n else s.sample(n, random_state=seed)
 
-def as_numbers(s:pd.Series, # the column to parse
-              ) -> pd.Series:
-    "Text to numbers, tolerating surrounding spaces and thousands separators; unparseable -> NaN."
-    txt = s.astype(str).str.strip()
-    out = pd.to_numeric(txt, errors="coerce")
-    return out.where(out.notna(), pd.to_numeric(txt.str.replace(",", "", regex=False), errors="coerce"))
-
 def as_dates(s:pd.Series, # the column to parse
             ) -> pd.Series:
     "Text to timestamps (timezone-aware text is converted to UTC); unparseable -> NaT."
@@ -229,6 +222,49 @@ def as_dates(s:pd.Series, # the column to parse
     out = pd.to_datetime(txt, errors="coerce", format="ISO8601", utc=True)
     if out.isna().mean() > 0.05: out = pd.to_datetime(txt, errors="coerce", format="mixed", utc=True)
     return out
+
+# %% ../nbs/01_data.ipynb #9244ba07
+_GROUPED = {(".", ","): r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", (",", "."): r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?"}
+_COMMA_DECIMAL = r"[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?"
+
+def as_numbers(s:pd.Series, # the column to parse
+               decimal:str=".", # the decimal mark its numbers are written with: '.' or ','
+               thousands:str=",", # the thousands separator ('' for none), only between groups of three digits
+              ) -> pd.Series:
+    "Text to numbers written with `decimal` and `thousands` (spaces around allowed); anything else -> NaN."
+    if (decimal, thousands) not in _GROUPED and (decimal not in ".," or thousands):
+        raise ConfigError(f"Unsupported number format: decimal={decimal!r}, thousands={thousands!r}. "
+                          "Use decimal '.' with thousands ',' or '', or decimal ',' with thousands '.' or ''.")
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return pd.to_numeric(s, errors="coerce").astype(float)
+    text = s.map(lambda v: isinstance(v, str)) if s.dtype == object else pd.Series(True, index=s.index)
+    txt = s.astype(str).str.strip().where(text)
+    if decimal == ".": out = pd.to_numeric(txt, errors="coerce")
+    else:
+        out = pd.to_numeric(txt.mask(txt.str.contains(".", regex=False, na=False)), errors="coerce")
+        comma = txt.str.fullmatch(_COMMA_DECIMAL, na=False)
+        out = out.where(~comma, pd.to_numeric(txt.where(comma).str.replace(",", ".", regex=False), errors="coerce"))
+    if thousands:
+        grouped = txt.str.fullmatch(_GROUPED[(decimal, thousands)], na=False)
+        plain = txt.where(grouped).str.replace(thousands, "", regex=False).str.replace(decimal, ".", regex=False)
+        out = out.where(~grouped, pd.to_numeric(plain, errors="coerce"))
+    if s.dtype == object and not text.all():        # numbers held as Python objects: as they are (not bools)
+        given = s.where(~text & s.map(lambda v: not isinstance(v, (bool, np.bool_))))
+        out = out.where(text, pd.to_numeric(given, errors="coerce"))
+    return out.astype(float)
+
+# %% ../nbs/01_data.ipynb #c78fb67b
+def sniff_number_format(s:pd.Series, # a numeric column, or text holding numbers
+                       ) -> dict:
+    "The `{decimal, thousands}` format reading the most of `s`'s values (thousands '' unless some value uses one)."
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s): return dict(decimal=".", thousands="")
+    txt = pd.Series(s.dropna().astype(str).str.strip().unique())
+    best, best_n = (".", ","), -1
+    for fmt in _GROUPED:
+        n = int(as_numbers(txt, *fmt).notna().sum())
+        if n > best_n: best, best_n = fmt, n
+    used = bool(txt.str.fullmatch(_GROUPED[best]).any())
+    return dict(decimal=best[0], thousands=best[1] if used else "")
 
 # %% ../nbs/01_data.ipynb #6fde723d
 def infer_role(s:pd.Series, # the column
@@ -263,7 +299,7 @@ def infer_role(s:pd.Series, # the column
     if nu == 2 and frozenset(low.unique()) in _BOOL_TOKENS:
         a, b = sorted(nn.astype(str).unique())[:2]
         return "boolean", f"two values that read as true/false ({a!r}, {b!r})"
-    num = as_numbers(smp)
+    num = as_numbers(smp, **sniff_number_format(smp))
     ok = num.notna().mean()
     if ok >= 0.95:
         bad = smp[num.isna()]
@@ -345,6 +381,10 @@ def infer_task(y:pd.Series, # the target column
     return "multiclass", f"{nu} distinct labels", classes()
 
 # %% ../nbs/01_data.ipynb #1d3a8a2a
+def _number_dtype(dtype: str) -> bool:
+    try: return np.dtype(dtype).kind in "iuf"
+    except TypeError: return False
+
 @dataclass
 class ColumnSchema:
     "What one column is: its role, why, and a few facts."
@@ -354,6 +394,15 @@ class ColumnSchema:
     n_unique: int
     missing: float
     reason: str
+    decimal: str = "." # a numeric column's decimal mark
+    thousands: str|None = None # its thousands separator ('' none; None: not recorded, schemas before it)
+
+    @property
+    def number_format(self) -> dict:
+        "How the column's numbers were written in training, as `as_numbers` keywords (older schemas: by dtype)."
+        thousands = self.thousands
+        if thousands is None: thousands = "" if _number_dtype(self.dtype) else ","
+        return dict(decimal=self.decimal, thousands=thousands)
 
 @dataclass
 class Schema:
@@ -422,8 +471,9 @@ def infer_schema(df:pd.DataFrame, # the table
         s = df[name]
         nu = int(s.nunique())
         role, reason = (roles[name], "set by the user") if name in roles else infer_role(s, nu)
+        fmt = sniff_number_format(s) if role == "numeric" else {}
         cols.append(ColumnSchema(name=name, role=role, dtype=str(s.dtype), n_unique=nu,
-                                 missing=float(s.isna().mean()), reason=reason))
+                                 missing=float(s.isna().mean()), reason=reason, **fmt))
     schema = Schema(cols, target=target)
     if target is not None:
         schema.task, schema.task_reason, classes = infer_task(df[target], task)

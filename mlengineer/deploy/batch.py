@@ -8,13 +8,15 @@ Docs: https://mlengineer.github.io/mlengineer/batch.html.md"""
 __all__ = ['predict_array', 'prediction_frame', 'value_issues', 'first_line', 'predict_isolated', 'as_model', 'score_file']
 
 # %% ../../nbs/33_batch.ipynb #c32d0ec1
-import csv, gc, os, re, sys, tempfile, time, warnings
+import csv, gc, os, re, sys, time, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from ..errors import *
 from ..data import file_kind, csv_layout, parse_error, as_numbers, as_dates
+from ..bundle import temp_beside, remove_stale_temps
+from ..inputs import InputIssues
 
 # %% ../../nbs/33_batch.ipynb #48890ec4
 def predict_array(model, # a fitted AutoML
@@ -57,7 +59,7 @@ def value_issues(X:pd.DataFrame, # the rows to predict
         s = X[c]
         role = schema[c].role
         if role == "numeric" and not pd.api.types.is_numeric_dtype(s):
-            parsed, what = as_numbers(s), "a number"
+            parsed, what = as_numbers(s, **schema[c].number_format), "a number"     # as training wrote them
         elif role == "datetime" and not pd.api.types.is_datetime64_any_dtype(s):
             parsed, what = as_dates(s), "a date"
         else: continue
@@ -144,11 +146,6 @@ def _parquet_chunks(path: Path, features: list, chunk_rows: int):
         yield pa.Table.from_batches([b]).to_pandas()[features], []
 
 # %% ../../nbs/33_batch.ipynb #3c573ca7
-def _tmp_beside(path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    return Path(tmp)
-
 def _arrow_schema(model):
     import pyarrow as pa
     if model.task_ == "regression": return pa.schema([("prediction", pa.float64())])
@@ -166,7 +163,7 @@ class _Writer:
             raise ConfigError(f"The folder of the output, '{out.parent}', does not exist. Create it first.")
         no_rows = (0,) if model.task_ == "regression" else (0, len(model.classes_))
         self.empty = _output_frame(model, np.zeros(no_rows))
-        self.tmp = _tmp_beside(out)
+        self.tmp = temp_beside(out)
         self.first = True
         self.rows = 0
         if self.kind == "parquet":
@@ -200,7 +197,7 @@ class _Rejects:
     COLUMNS = ["row", "column", "value", "reason", "action"]
     def __init__(self, path: Path):
         self.path = path
-        self.tmp = _tmp_beside(path)
+        self.tmp = temp_beside(path)
         self.lines = 0
         self.rejected = 0
         self.fh = open(self.tmp, "w", newline="", encoding="utf-8")
@@ -302,9 +299,10 @@ def _default_threads() -> int:
 # %% ../../nbs/33_batch.ipynb #f2edf70b
 def _unparsed(line: int, msg: str) -> str: return f"line {line} of the file could not be parsed ({msg})"
 
-def _score_chunk(model, X: pd.DataFrame, rows: int, pending: list, rejects, threads: int) -> tuple:
+def _score_chunk(model, X: pd.DataFrame, rows: int, pending: list, rejects, threads: int, seen=None) -> tuple:
     "Score a chunk starting at output row `rows`: (its output with gaps, skipped lines still pending, values missing)."
     X = X.reset_index(drop=True)
+    if seen is not None: seen.add(X)                     # unseen categories, non-finite numbers, empty columns
     positions, slots = _place(len(X), rows, [p for p, _, _ in pending])
     found = [(slot, "", "", _unparsed(line, msg), False) for slot, (_, line, msg) in zip(slots, pending)]
     issues = value_issues(X, model.schema_)
@@ -319,7 +317,7 @@ def _score_chunk(model, X: pd.DataFrame, rows: int, pending: list, rejects, thre
     frame = _with_gaps(_output_frame(model, P, ok), positions, rows, end)
     return frame, pending[len(slots):], len(issues)
 
-def _score_pass(model, chunks, writer, rejects, show, threads: int) -> tuple[int, int, int]:
+def _score_pass(model, chunks, writer, rejects, show, threads: int, seen=None) -> tuple[int, int, int]:
     "Score every chunk of one reading of the file into `writer` and `rejects`: (rows, values missing, chunks)."
     rows = 0
     missing_values = 0
@@ -329,7 +327,7 @@ def _score_pass(model, chunks, writer, rejects, show, threads: int) -> tuple[int
         n_chunks += 1
         pending = sorted(pending + [(max(line - 2, 0), line, msg) for line, msg in bad])
         if not len(X): continue
-        frame, pending, missing = _score_chunk(model, X, rows, pending, rejects, threads)
+        frame, pending, missing = _score_chunk(model, X, rows, pending, rejects, threads, seen)
         writer.write(frame)
         rows += len(frame)
         missing_values += missing
@@ -384,14 +382,16 @@ def score_file(model, # a fitted AutoML or a bundle directory
         total = None
         attempts = layout["encodings"]
     require_columns(header, features, where=f"'{src}'", then="score again")
+    for leftover in (out, rejects_at): remove_stale_temps(leftover)    # of killed runs: theirs, never a live one's
     for enc in attempts:
+        seen = InputIssues(model)
         writer = _Writer(out, model)
         rejects = _Rejects(rejects_at)
         show = _Progress(progress, total)
         if enc is None: chunks = _parquet_chunks(src, features, chunk_rows)
         else: chunks = _csv_chunks(src, features, chunk_rows, {**layout, "encoding": enc})
         try:
-            rows, missing_values, n_chunks = _score_pass(model, chunks, writer, rejects, show, threads)
+            rows, missing_values, n_chunks = _score_pass(model, chunks, writer, rejects, show, threads, seen)
             writer.commit()
             where = rejects.commit()
             break
@@ -409,4 +409,5 @@ def score_file(model, # a fitted AutoML or a bundle directory
     secs = time.time() - t0
     return dict(rows=rows, scored=rows - rejects.rejected, rejected=rejects.rejected, values_missing=missing_values,
                 seconds=round(secs, 3), rows_per_second=round(rows / max(secs, 1e-9), 1), chunks=n_chunks,
-                out=str(out), rejects=None if where is None else str(where))
+                out=str(out), rejects=None if where is None else str(where), input=seen.counts(),
+                input_messages=seen.messages())

@@ -31,9 +31,9 @@ __all__ = ['FastPredictor', 'compile_fast', 'bench_single_row']
 _NAN, _INF = float("nan"), float("inf")
 _floats = ToFloat()._floats
 
-def _col_numbers(s: pd.Series) -> list:
-    "A numeric column as `check_input` + `ToFloat` make it: floats; text parsed; inf and unparseable -> NaN."
-    if not pd.api.types.is_numeric_dtype(s): s = as_numbers(s)
+def _col_numbers(s: pd.Series, fmt: dict|None = None) -> list:
+    "A numeric column as `check_input` + `ToFloat` make it: floats; text parsed (in `fmt`); inf, unparseable -> NaN."
+    if not pd.api.types.is_numeric_dtype(s): s = as_numbers(s, **(fmt or {}))
     return _floats(s).tolist()
 
 def _col_keys(s: pd.Series) -> list:
@@ -62,19 +62,16 @@ _EPOCH = _dt.datetime(1970, 1, 1)
 _US = _dt.timedelta(microseconds=1)
 _BIG = 2 ** 53                      # integers beyond this lose digits on the way through float64: the helpers decide
 
-def _number(v, name: str = "x") -> float:
-    "One raw value of a numeric column as a float, as the normal path makes it of a one-row dict."
+def _number(v, name: str = "x", fmt: dict|None = None) -> float:
+    "One raw value of a numeric column (its training format `fmt`) as a float, as the normal path makes it."
     t = type(v)
     if t is float: return v if -_INF < v < _INF else _NAN
     if t is bool or (t is int and -_BIG <= v <= _BIG): return float(v)
-    if t is str and _NUM_RE.fullmatch(v):
-        f = float(v)
-        return f if -_INF < f < _INF else _NAN
-    if v is None or v is pd.NA or v is pd.NaT: return _NAN
-    if isinstance(v, (np.floating, np.bool_)) or isinstance(v, np.integer) and -_BIG <= v <= _BIG:
-        f = float(v)
-        return f if -_INF < f < _INF else _NAN
-    return _col_numbers(_one(v, name))[0]
+    if t is str and (fmt is None or fmt["decimal"] == ".") and _NUM_RE.fullmatch(v): f = float(v)  # any '.' format
+    elif v is None or v is pd.NA or v is pd.NaT: return _NAN
+    elif isinstance(v, (np.floating, np.bool_)) or isinstance(v, np.integer) and -_BIG <= v <= _BIG: f = float(v)
+    else: return _col_numbers(_one(v, name), fmt)[0]
+    return f if -_INF < f < _INF else _NAN
 
 def _key(v, name: str = "x") -> str|None:
     "One raw value of a categorical, boolean or text column as its key (`str`), or None when missing."
@@ -507,7 +504,9 @@ class FastPredictor:
         self.features_ = list(self.schema.features)
         self.roles_ = [self.schema[c].role for c in self.features_]
         dates = _DateParser()
-        self._parsers = [_number if r == "numeric" else dates if r == "datetime" else _key for r in self.roles_]
+        self._fmt = fmt = {c: self.schema[c].number_format for c in self.features_ if self.schema[c].role == "numeric"}
+        self._parsers = [(lambda v, n, f=fmt[c]: _number(v, n, f)) if c in fmt else dates if r == "datetime" else _key
+                         for c, r in zip(self.features_, self.roles_)]
         ens = automl.model_
         is_ensemble = isinstance(ens, EnsembleModel)
         self.weights = np.asarray(ens.weights if is_ensemble else [1.0], dtype=float)
@@ -566,7 +565,7 @@ def _parse_one(self:FastPredictor, X: pd.DataFrame) -> list:
         dt = dtypes[c]
         is_text = pd.api.types.is_string_dtype(dt) and dt != object         # a pandas string column, not `object`
         if (r == "numeric" and not (pd.api.types.is_numeric_dtype(dt) or is_text)) or (r == "datetime" and not is_text):
-            out.append(_COLUMN[r](X[c])[0])                                  # a dtype a dict would not give: helpers
+            out.append(_col_numbers(X[c], self._fmt[c])[0] if r == "numeric" else _COLUMN[r](X[c])[0])   # helpers
         else: out.append(f(vals[c], c))
     return out
 
@@ -632,6 +631,7 @@ def predict_pred(self:FastPredictor, rows, # a DataFrame, a list of dicts, or on
     if isinstance(rows, (list, tuple)) and rows and all(isinstance(r, (Mapping, pd.Series)) for r in rows):
         P, raws = [self._parse_row(r) for r in rows], rows
     else: P, raws = self._parse_frame(rows), None
+    if not P: return np.empty((0, len(self.classes_)) if self.task == "multiclass" else 0)     # zero rows, checked
     preds = []
     for (m, comp) in self.members_:
         if comp is not None: preds.append(np.mean([c.pred_rows(P) for c in comp], axis=0))

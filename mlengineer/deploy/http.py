@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from ..errors import *
 from .batch import first_line, as_model
+from ..inputs import ISSUE_KINDS
 from .records import (need_serve, RequestError, read_records, Loaded, predict_records, explain_record,
                                        explainable)
 
@@ -26,7 +27,8 @@ _COUNTERS = {"predicted_rows": "Rows predicted by /predict.",
              "reload_failures": "Times loading the registry alias's new version failed (the old model kept serving).",
              "log_hook_failures": "Times the prediction log could not record an answer "
                                   "(the client got a 503, not the prediction).",
-             "shed": "Prediction requests refused with a 503 because max_pending were already in progress."}
+             "shed": "Prediction requests refused with a 503 because max_pending were already in progress.",
+             **{f"input_{k}": f"Input seen by /predict: {v} (15_inputs' InputIssues)." for k, v in ISSUE_KINDS.items()}}
 
 class _Metrics:
     "The service's Prometheus metrics (prometheus_client), summed over processes when PROMETHEUS_MULTIPROC_DIR is set."
@@ -73,7 +75,7 @@ class _Metrics:
         return generate_latest(registry).decode()
 
 
-# %% ../../nbs/35_http.ipynb #a09e3d10
+# %% ../../nbs/35_http.ipynb #b3093280
 _RID = re.compile(r"[A-Za-z0-9._:\-]{1,64}")
 
 class _Instrument:
@@ -203,9 +205,11 @@ def _api_models():
         sha256: str
         created_at: Optional[str] = None
     class ValueWarning(BaseModel):
-        record: int
+        record: Optional[int] = Field(description="the record's position (null: about the whole request)")
         field: str
         msg: str
+        kind: str = Field(description="unreadable_value, unseen_categories, non_finite_numbers or "
+                                      "all_missing_columns")
     class PredictResponse(BaseModel):
         request_id: str
         model: ModelId
@@ -214,7 +218,10 @@ def _api_models():
                                                      "per record")
         probabilities: Optional[list[dict[str, float]]] = Field(description="class -> probability, per record "
                                                                             "(null for regression)")
-        warnings: list[ValueWarning] = Field(description="values that could not be read and were treated as missing")
+        warnings: list[ValueWarning] = Field(description="values scored as missing (unreadable, never seen in "
+                                                         "training, not finite) and columns missing in every record")
+        input: dict[str, int] = Field(description="counts of unseen categories, non-finite numbers and all-missing "
+                                                  "columns in this request")
     class Contribution(BaseModel):
         feature: str
         value: Any = None
@@ -300,8 +307,8 @@ def _check_app_args(api_key, max_body_bytes, log_hook, log_path, public=(), max_
         raise ConfigError("Give log_hook= (a callable) or log_path= (a prediction log file), not both.")
     unknown = sorted(set(public) - set(PUBLIC))
     if isinstance(public, str) or unknown:
-        raise ConfigError(f"public must be a list of names from {sorted(PUBLIC)} (the paths left open without the key); "
-                          f"got {public!r}.")
+        raise ConfigError(f"public must be a list of names from {sorted(PUBLIC)} (the paths left open without "
+                          f"the key); got {public!r}.")
 
 
 # %% ../../nbs/35_http.ipynb #92fcd9d7
@@ -407,7 +414,10 @@ def _add_predict(app, svc, deps: list, body_of, responses, log_hook):
             return records, predict_records(cur, records)
         records, res = await asyncio.get_running_loop().run_in_executor(svc.pool, work)
         svc.metrics.inc("predicted_rows", len(records))
-        if res["warnings"]: svc.metrics.inc("value_warnings", len(res["warnings"]))
+        unreadable = sum(w["kind"] == "unreadable_value" for w in res["warnings"])
+        if unreadable: svc.metrics.inc("value_warnings", unreadable)
+        for kind, n in res["input"].items():
+            if n: svc.metrics.inc(f"input_{kind}", n)
         rid = _request_id(request)
         out = dict(request_id=rid, model=_public(cur.identity), n=len(records), **res)
         if log_hook is not None:                 # logged before it is answered: an answer a client has is in the log
@@ -430,7 +440,8 @@ def _add_explain(app, svc, deps: list, body_of, responses):
     from fastapi import Request
     from fastapi.responses import JSONResponse
     @app.post("/explain", dependencies=deps, response_model=None,
-              responses=responses("ExplainResponse", 413, 422, 501, 503), summary="Explain the prediction for one record")
+              responses=responses("ExplainResponse", 413, 422, 501, 503),
+              summary="Explain the prediction for one record")
     async def explain(request: Request):
         cur = svc.current
         body = await body_of(request)
@@ -535,7 +546,7 @@ def make_app(model_or_path=None, # a fitted AutoML or a bundle directory (None w
     svc.on_swap = partial(_set_bodies, app)
     return app
 
-# %% ../../nbs/35_http.ipynb #588a8f09
+# %% ../../nbs/35_http.ipynb #9991a37f
 APP_ENV = "MLE_SERVE_APP"
 
 def app_from_env():

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from ..errors import *
 from .batch import predict_array, value_issues, predict_isolated, first_line
+from ..inputs import InputIssues
 
 # %% ../../nbs/34_records.ipynb #a0c00cf4
 def need_serve():
@@ -194,6 +195,7 @@ class Loaded:
         self.identity = _identity(model, path, name, version)
         self.Record = request_model(model.schema_, example=_example(model))
         self.fast = _compile_fast(model)
+        self.issues = InputIssues(model, where=True)             # a template: one `fresh()` count per request
         self.loaded_at = time.time()
 
     @classmethod
@@ -229,6 +231,12 @@ def _surely_date(v) -> bool:
     except ValueError: return False
     return 1678 <= t.year <= 2261                     # pandas' nanosecond timestamps span 1677-09-21 to 2262-04-11
 
+def _shown(v) -> str:
+    "A raw JSON value as the message shows it: NaN and infinities as JSON writes them."
+    if isinstance(v, float) and math.isnan(v): return "NaN"
+    if isinstance(v, float) and math.isinf(v): return "Infinity" if v > 0 else "-Infinity"
+    return repr(v)
+
 def predict_records(cur:Loaded, # the model answering
                     records:list[dict], # records: {column: raw JSON value}, as `read_records` gives them
                    ) -> dict:
@@ -240,7 +248,14 @@ def predict_records(cur:Loaded, # the model answering
     if fails:
         raise RequestError(422, [{"loc": ["body", i], "field": None, "msg": f"This record cannot be predicted: {why}.",
                                   "type": "prediction_failed"} for i, why in sorted(fails.items())])
-    out = dict(warnings=[{"record": p, "field": c, "msg": why} for p, c, _, why in issues])
+    seen = cur.issues.fresh().add(records)
+    said = {"unseen_categories": "never seen in training", "non_finite_numbers": "not a finite number"}
+    warned = [{"record": p, "field": c, "msg": why, "kind": "unreadable_value"} for p, c, _, why in issues]
+    warned += [{"record": p, "field": c, "msg": f"column {c!r}: {_shown(v)} is {said[k]}; scored as missing", "kind": k}
+               for p, c, k, v in seen.where]
+    warned += [{"record": None, "field": str(c), "msg": m, "kind": "all_missing_columns"}
+               for c, m in zip(seen.all_missing, seen.messages()[-len(seen.all_missing):] if seen.all_missing else [])]
+    out = dict(warnings=warned, input=seen.counts())
     if cur.task == "regression":
         out.update(predictions=[float(v) for v in P], probabilities=None)
     else:

@@ -15,8 +15,9 @@ from ..errors import *
 from ..data import Schema, as_numbers, as_dates
 
 # %% auto #0
-__all__ = ['KINDS', 'as_keys', 'BooleanEncoder', 'as_datetime', 'days_since_epoch', 'float_array', 'DatetimeFeatures',
-           'FrequencyEncoder', 'AsCategory', 'TextSVD', 'ToFloat', 'AsKeys', 'make_preprocessor', 'select_features']
+__all__ = ['MAX_CATEGORIES', 'KINDS', 'as_keys', 'training_categories', 'BooleanEncoder', 'as_datetime', 'days_since_epoch',
+           'float_array', 'DatetimeFeatures', 'FrequencyEncoder', 'AsCategory', 'TextSVD', 'ToFloat', 'AsKeys',
+           'make_preprocessor', 'select_features']
 
 # %% ../../nbs/10_features.ipynb #030b42be
 def _key(v) -> str:
@@ -113,6 +114,20 @@ class _FrameTransformer(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = tags.input_tags.string = tags.input_tags.categorical = True
         return tags
+
+# %% ../../nbs/10_features.ipynb #e776b2a1
+MAX_CATEGORIES = 10_000
+
+def training_categories(data:pd.DataFrame, # the training rows
+                        schema:Schema, # their schema
+                       ) -> dict:
+    "{categorical feature: its training values' keys (`as_keys`), sorted}; None for one with over `MAX_CATEGORIES`."
+    out = {}
+    for c in schema.features:
+        if schema[c].role != "categorical": continue
+        keys = pd.unique(as_keys(data[c]).dropna())
+        out[str(c)] = sorted(map(str, keys)) if len(keys) <= MAX_CATEGORIES else None
+    return out
 
 # %% ../../nbs/10_features.ipynb #30f79540
 _TRUE = ("true", "t", "yes", "y", "1", "on")
