@@ -2,8 +2,8 @@
 
 The names below are the public API (`from mlengineer import AutoML, load_table, compile_fast`); each is imported on
 first use, so `import mlengineer` stays cheap. The stages live in subpackages: `engine` (features, models, search,
-ensemble), `assess` (metrics, decisions, evaluate, explain, explain_plots, fairness), `deploy` (registry, fastpath,
-predlog, serving) and `monitor` (drift, performance, verdict, retrain); `nbs/index.ipynb` has the map."""
+ensemble), `assess` (metrics, decisions, evaluate, explain, explain_plots, fairness, mitigation), `deploy` (registry,
+fastpath, predlog, serving) and `monitor` (drift, performance, verdict, retrain); `nbs/index.ipynb` has the map."""
 __version__ = "0.0.1"
 
 import importlib
@@ -17,7 +17,7 @@ _API = {
     "evaluate": "assess.evaluate", "best_threshold": "assess.decisions", "cost_matrix": "assess.decisions",
     "tree_shap": "assess.explain", "permutation_importance": "assess.explain",
     "partial_dependence": "assess.explain", "explain_row": "assess.explain",
-    "group_metrics": "assess.fairness", "audit_model": "assess.fairness", "mitigate_thresholds": "assess.fairness",
+    "group_metrics": "assess.fairness", "audit_model": "assess.fairness", "mitigate_thresholds": "assess.mitigation",
     "Registry": "deploy.registry", "compile_fast": "deploy.fastpath", "PredictionLog": "deploy.predlog",
     "score_file": "deploy.batch", "make_app": "deploy.http", "serve": "deploy.http",
     "drift_report": "monitor.drift", "performance_report": "monitor.performance", "retrain": "monitor.retrain",

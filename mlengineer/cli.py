@@ -8,7 +8,7 @@ Docs: https://mlengineer.github.io/mlengineer/cli.html.md"""
 from __future__ import annotations
 import time
 _T0 = time.time()          # the budget of `mle train` counts from here, before the heavy imports
-import argparse, json, os, sys, tempfile
+import argparse, json, os, re, sys, tempfile
 from pathlib import Path
 import pandas as pd
 from .errors import MLEngineerError, ConfigError
@@ -145,7 +145,11 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument("--positive", help="the outcome counted as selected (default: the second class)")
     rf.add_argument("--threshold", type=float, default=0.5, help="decision threshold on P(positive) (default 0.5)")
     rf.add_argument("--min-group", type=int, default=30,
-                    help="smaller groups are flagged as too small to judge (default 30)")
+                    help="smaller groups (and groups with one label) are flagged as not judged and left out of "
+                    "mitigation (default 30)")
+    rf.add_argument("--bins", action="append", metavar="COL=EDGES",
+                    help="bin a numeric sensitive column: age=18,25,45,65 (edges) or age=q5 (5 quantile bins); "
+                    "repeatable; numeric columns with over 10 values get 4 quantile bins by default")
     _add_evaluate_args(sub.add_parser("evaluate", help="evaluate a model on held-out data (HTML report)",
                        description="Write the evaluation report: metrics with bootstrap intervals, plots, "
                                    "calibration, the decision threshold and its cost, conformal coverage, weak "
@@ -291,7 +295,7 @@ def _flag_value(v) -> str:
     "A parameter as it is written on the command line: lists and dicts as JSON."
     return json.dumps(v) if isinstance(v, (dict, list)) else str(v)
 
-def _model_report(a, kind: str, params: dict) -> int:
+def _model_report(a, kind: str, params: dict, name: str|None = None) -> int:
     "Run report `kind` for a bundle and a data file, checking both before a kernel starts."
     from mlengineer.reports import run_report
     from mlengineer.bundle import bundle_info
@@ -303,7 +307,7 @@ def _model_report(a, kind: str, params: dict) -> int:
     options = {k: v for k, v in params.items() if k not in ("model", "data") and v is not None}
     flags = [x for k, v in options.items() for x in (f"--{k.replace('_', '-')}", _flag_value(v))]
     cli = ["mle", "report", kind, a.model, a.data] + flags
-    html = run_report(kind, params, out_dir, seed=a.seed, cli=cli + ["--out-dir", out_dir])
+    html = run_report(kind, params, out_dir, seed=a.seed, cli=cli + ["--out-dir", out_dir], name=name)
     print(f"wrote {html}")
     return 0
 
@@ -318,6 +322,10 @@ def cmd_evaluate(a:argparse.Namespace, # the parsed command line of `mle evaluat
     return _model_report(a, "evaluate", dict(cost=cost, metric=a.metric, coverage=a.coverage, n_boot=a.n_boot))
 
 # %% ../nbs/60_cli.ipynb #a1e49c24
+def _fairness_name(cols: list) -> str:
+    "The file name of the fairness report of sensitive columns `cols`: 'fairness-afam-single'."
+    return "fairness-" + "-".join(re.sub(r"[^A-Za-z0-9_.]+", "_", c).strip("_.") or "column" for c in cols)
+
 def cmd_report(a:argparse.Namespace, # the parsed command line of `mle report KIND`
               ) -> int:
     "`mle report KIND`: write report KIND (data, train, evaluate or fairness) as HTML."
@@ -327,12 +335,23 @@ def cmd_report(a:argparse.Namespace, # the parsed command line of `mle report KI
     if a.kind == "fairness":
         from mlengineer.data import load_table
         from mlengineer.errors import ColumnNotFoundError, suggest
-        cols = load_table(a.data).columns if Path(a.data).is_file() else []
-        for c in (x.strip() for x in a.sensitive.split(",")):
+        from mlengineer.assess.fairness import parse_bins
+        df = load_table(a.data) if Path(a.data).is_file() else None
+        cols = df.columns if df is not None else []
+        sensitive = [x.strip() for x in a.sensitive.split(",") if x.strip()]
+        for c in sensitive:
             if len(cols) and c not in cols:
                 raise ColumnNotFoundError(f"Sensitive column {c!r} is not in '{a.data}'.{suggest(c, cols)}")
-        return _model_report(a, "fairness", dict(sensitive=a.sensitive, positive=a.positive, threshold=a.threshold,
-                                                 min_group=a.min_group))
+        bins = " ".join(a.bins) if a.bins else None
+        for c in parse_bins(bins):                        # malformed bins, or a column not audited: one line now
+            if c not in sensitive:
+                raise ConfigError(f"--bins names {c!r}, which is not one of the --sensitive columns {sensitive}.")
+            if df is not None and not pd.api.types.is_numeric_dtype(df[c]):
+                raise ConfigError(f"--bins names {c!r}, whose values are not numbers: only a numeric column can be "
+                                  "binned.")
+        params = dict(sensitive=a.sensitive, positive=a.positive, threshold=a.threshold, min_group=a.min_group,
+                      bins=bins)
+        return _model_report(a, "fairness", params, name=_fairness_name(sensitive))
     out_dir = a.out_dir or str(Path("reports") / _stem(a.data))
     params = dict(data=a.data, target=a.target, task=a.task, seed=a.seed)
     given = [k for k in ("target", "task", "seed") if getattr(a, k) is not None]
@@ -516,6 +535,8 @@ def cmd_monitor(a:argparse.Namespace, # the parsed command line of `mle monitor`
     html = run_report("monitor", dict(params, verdict_path=str(verdict)), out_dir, seed=a.seed, cli=cli)
     v = json.loads(verdict.read_text())
     print(v["verdict"])
+    for a in v["alerts"][:10]: print(f"  - {a['message']}")
+    if len(v["alerts"]) > 10: print(f"  ... and {len(v['alerts']) - 10} more alert(s): see the report")
     print(f"wrote {html}")
     return int(v["exit_status"])
 

@@ -13,7 +13,7 @@ from .errors import *
 
 # %% auto #0
 __all__ = ['TEMPLATES', 'available_reports', 'template_path', 'file_sha256', 'library_versions', 'provenance',
-           'provenance_markdown', 'show_provenance', 'show_figure', 'run_report']
+           'provenance_markdown', 'show_provenance', 'show_figure', 'report_index', 'run_report']
 
 # %% ../nbs/50_reports.ipynb #94888a47
 TEMPLATES = Path(str(resources.files("mlengineer"))) / "templates"   # nbs/reports in a checkout (a symlink)
@@ -64,13 +64,14 @@ def provenance(kind:str, # the report's name
                seed=None, # the seed the report used
                cli:list|None=None, # the `mle` command line that made the report (default: rebuilt from params)
                out_dir=None, # the report folder, for the papermill command
+               name:str|None=None, # the report's file name, without extension (default: kind)
               ) -> dict:
     "Everything needed to regenerate a report: commands, parameters, data fingerprint, versions, seed."
     data_info = None
     if data is not None and Path(data).is_file():
         p = Path(data)
         data_info = dict(path=str(p), name=p.name, bytes=p.stat().st_size, sha256=file_sha256(p))
-    out_nb = str(Path(out_dir or ".") / f"{kind}.ipynb")
+    out_nb = str(Path(out_dir or ".") / f"{name or kind}.ipynb")
     pm_params = [a for k, v in params.items() if v is not None for a in ("-p", k, str(v))]
     pm = ["papermill", str(template_path(kind)), out_nb] + pm_params
     return dict(report=kind,
@@ -149,6 +150,26 @@ def _failure(e, nb_out: Path) -> str:
     first = str(evalue).splitlines()[0].rstrip(".") if str(evalue) else ""
     return f"{where}: {ename}: {first}. The executed notebook is kept at '{nb_out}'"
 
+# %% ../nbs/50_reports.ipynb #dae7be9d
+def report_index(out_dir, # a report folder
+                ) -> Path:
+    "Write `out_dir/index.html`, the folder's reports (every other .html file) with their titles; return its path."
+    import html, re
+    out_dir = Path(out_dir)
+    items = []
+    for p in sorted(out_dir.glob("*.html")):
+        if p.name == "index.html": continue
+        m = re.search(r"<h1[^>]*>(.*?)</h1>", p.read_text(encoding="utf-8", errors="replace"), re.S)
+        title = re.sub(r"<[^>]+>", "", m.group(1)).replace("\u00b6", "").strip() if m else p.stem
+        items.append(f'<li><a href="{html.escape(p.name)}">{html.escape(p.name)}</a>: {html.escape(title)}</li>')
+    name = html.escape(out_dir.name)
+    page = (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>Reports: {name}</title></head>\n"
+            f"<body><h1>Reports: {name}</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body></html>\n")
+    tmp = out_dir / ".index.html.tmp"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, out_dir / "index.html")
+    return out_dir / "index.html"
+
 # %% ../nbs/50_reports.ipynb #653d5477
 def run_report(kind:str, # the report's name
                params:dict, # the template's parameters
@@ -159,8 +180,9 @@ def run_report(kind:str, # the report's name
                cli:list|None=None, # the `mle` command line, for the provenance
                kernel_name:str="python3", # the Jupyter kernel that runs the template
                timeout:int=1800, # seconds a cell may run
+               name:str|None=None, # the file name, without extension (default: kind), e.g. 'fairness-race'
               ) -> Path:
-    "Execute report template `kind` with `params` into `out_dir/<kind>.ipynb` and `.html`; return the HTML path."
+    "Execute report template `kind` with `params` into `out_dir/<name>.ipynb` and `.html`; return the HTML path."
     import papermill as pm
     template = template_path(kind)
     out_dir = Path(out_dir).absolute()
@@ -170,21 +192,24 @@ def run_report(kind:str, # the report's name
         raise ReportError(f"Cannot create the report folder '{out_dir}': {e.strerror}. "
                           "Choose another --out-dir.") from None
     params = {k: (str(Path(v).absolute()) if k in _PATH_PARAMS and v is not None else v) for k, v in params.items()}
-    prov = provenance(kind, params, data=params.get("data", data), seed=seed, cli=cli, out_dir=out_dir)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=f".{kind}-") as work:
+    prov = provenance(kind, params, data=params.get("data", data), seed=seed, cli=cli, out_dir=out_dir,
+                      name=name)
+    name = name or kind
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=f".{name}-") as work:
         work = Path(work)
-        nb_tmp = work / f"{kind}.ipynb"
+        nb_tmp = work / f"{name}.ipynb"
         try:
             pm.execute_notebook(str(template), str(nb_tmp), parameters={**params, "provenance": prov},
                                 kernel_name=kernel_name, cwd=str(work), progress_bar=False, log_output=False,
                                 execution_timeout=timeout, kernel_manager_class=_kernel_manager())
         except Exception as e:
-            failed = out_dir / f"{kind}.failed.ipynb"
+            failed = out_dir / f"{name}.failed.ipynb"
             if nb_tmp.exists(): os.replace(nb_tmp, failed)
             raise ReportError(f"The {kind} report failed{_failure(e, failed)}.") from None
-        html_tmp = work / f"{kind}.html"
+        html_tmp = work / f"{name}.html"
         html_tmp.write_text(_html(nb_tmp), encoding="utf-8")
-        os.replace(nb_tmp, out_dir / f"{kind}.ipynb")
-        os.replace(html_tmp, out_dir / f"{kind}.html")
-    (out_dir / f"{kind}.failed.ipynb").unlink(missing_ok=True)
-    return out_dir / f"{kind}.html"
+        os.replace(nb_tmp, out_dir / f"{name}.ipynb")
+        os.replace(html_tmp, out_dir / f"{name}.html")
+    (out_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)
+    report_index(out_dir)
+    return out_dir / f"{name}.html"

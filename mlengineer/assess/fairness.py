@@ -8,21 +8,17 @@ Docs: https://mlengineer.github.io/mlengineer/fairness.html.md"""
 from __future__ import annotations
 import itertools, numbers, warnings
 from dataclasses import dataclass, field
-from typing import NamedTuple
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import train_test_split
-from sklearn.metrics import (accuracy_score, balanced_accuracy_score, roc_auc_score,
-                             root_mean_squared_error, mean_absolute_error)
+from sklearn.metrics import roc_auc_score, root_mean_squared_error, mean_absolute_error
 from fairlearn.metrics import (MetricFrame, count, selection_rate, true_positive_rate, false_positive_rate,
                                demographic_parity_difference, demographic_parity_ratio, equalized_odds_difference)
 from ..errors import ConfigError, ColumnNotFoundError, DataError, InputSchemaError, suggest
 from ..data import table_column
 
 # %% auto #0
-__all__ = ['TASKS', 'CONSTRAINTS', 'OBJECTIVES', 'GroupReport', 'group_metrics', 'audit_model', 'Mitigation',
-           'mitigate_thresholds']
+__all__ = ['QUANTILE_BINS', 'TASKS', 'bin_values', 'sensitive_frame', 'parse_bins', 'label_codes', 'GroupReport',
+           'unjudged_reason', 'group_metrics', 'group_name', 'audit_model']
 
 # %% ../../nbs/25_fairness.ipynb #2410817e
 _MISSING = "(missing)"
@@ -68,8 +64,60 @@ def _values_frame(sensitive) -> pd.DataFrame:
     if arr.ndim == 2: return pd.DataFrame(arr, columns=[f"group_{i}" for i in range(arr.shape[1])])
     raise ConfigError(f"sensitive= must be 1-D or 2-D (one column per attribute); got {arr.ndim}-D.")
 
-def _sensitive_frame(sensitive, y, data=None) -> pd.DataFrame:
-    "The sensitive attribute(s) as text labels, one row per element of `y`, in its order (by index or position)."
+_MAX_LEVELS = 10     # a numeric sensitive column with more distinct values is binned (quantiles) unless bins= says how
+QUANTILE_BINS = 4    # the quantile bins of such a column
+
+def _num(x) -> str: return f"{x:.4g}"
+
+def bin_values(values, # a numeric column (a Series or an array)
+               bins=QUANTILE_BINS, # an int: that many quantile bins; a list: the edges between bins
+              ) -> np.ndarray:
+    "A numeric column as named bins: quantiles '[18, 31)' ... '[52, 96]', or edges '< 18', '[18, 25)' ... '>= 65'."
+    v = pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce").to_numpy(dtype=float)
+    ok = v[~np.isnan(v)]
+    if isinstance(bins, numbers.Integral) and not isinstance(bins, bool):
+        if bins < 2: raise ConfigError(f"A column needs at least 2 quantile bins; got {bins}.")
+        if not len(ok): return np.full(len(v), None, dtype=object)
+        edges = np.unique(np.quantile(ok, np.linspace(0, 1, bins + 1)))
+        inner = edges[1:-1]
+        bounds = [edges[0], *inner, edges[-1]]
+        names = [f"[{_num(a)}, {_num(b)})" for a, b in zip(bounds[:-2], bounds[1:-1])]
+        names.append(f"[{_num(bounds[-2])}, {_num(bounds[-1])}]")
+    else:
+        try: inner = np.array([float(e) for e in bins])
+        except (TypeError, ValueError):
+            raise ConfigError(f"bins must be a number of quantile bins or a list of edges; got {bins!r}.") from None
+        if not len(inner) or (np.diff(inner) <= 0).any():
+            raise ConfigError(f"Bin edges must be one or more increasing numbers; got {list(bins)}.")
+        names = [f"< {_num(inner[0])}"] + [f"[{_num(a)}, {_num(b)})" for a, b in zip(inner[:-1], inner[1:])]
+        names.append(f">= {_num(inner[-1])}")
+    pos = np.searchsorted(inner, np.nan_to_num(v), side="right")
+    return np.where(np.isnan(v), None, np.asarray(names, dtype=object)[pos])
+
+def _bin_plan(S: pd.DataFrame, bins) -> dict:
+    "Column -> bins of the sensitive columns to bin: those `bins` names, and numeric ones with many values."
+    bins = {} if bins is None else dict(bins)
+    unknown = [c for c in bins if c not in S.columns]
+    if unknown:
+        raise ConfigError(f"bins= names {unknown}, not among the sensitive columns {list(S.columns)}."
+                          f"{suggest(str(unknown[0]), list(S.columns))}")
+    plan = {}
+    for c in S.columns:
+        s = S[c]
+        numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+        if c in bins and not numeric:
+            raise ConfigError(f"bins= names {c!r}, but its values are not numbers ({s.dtype}): only a numeric column "
+                              "can be binned.")
+        if c in bins: plan[c] = bins[c]
+        elif numeric and s.nunique() > _MAX_LEVELS: plan[c] = QUANTILE_BINS
+    return plan
+
+def sensitive_frame(sensitive, # the groups: a Series, a DataFrame, a dict, an array, or column name(s) of `data`
+                    y, # the true values it must line up with (by index when both are pandas, else by position)
+                    data=None, # the table that holds the columns `sensitive` names
+                    bins=None, # numeric columns: column -> quantile bins (int) or edges (list); None: see bin_values
+                   ) -> pd.DataFrame:
+    "The sensitive attribute(s) as text labels (numeric ones binned), one row per element of `y`, in its order."
     names = isinstance(sensitive, str) or (
         data is not None and isinstance(sensitive, (list, tuple)) and all(isinstance(s, str) for s in sensitive))
     S = _named_columns(sensitive, data) if names else _values_frame(sensitive)
@@ -93,7 +141,26 @@ def _sensitive_frame(sensitive, y, data=None) -> pd.DataFrame:
             hint = " (if these are column names, pass data= the table that holds them)"
         raise ConfigError(f"sensitive has {len(S)} rows but y has {n}: give one sensitive value per row of y, "
                           f"in the same order{hint}.")
-    return pd.DataFrame({c: _labels(S[c].to_numpy()) for c in S.columns})
+    plan = _bin_plan(S, bins)
+    out = pd.DataFrame({c: _labels(bin_values(S[c], plan[c]) if c in plan else S[c].to_numpy()) for c in S.columns})
+    how = lambda b: f"{b} quantile bins" if isinstance(b, numbers.Integral) else "bins at " + ", ".join(map(_num, b))
+    out.attrs["bins"] = {c: how(b) for c, b in plan.items()}
+    return out
+
+def parse_bins(text, # 'age=18,25,45,65 income=q5': edges, or qN for N quantile bins; None: none given
+              ) -> dict:
+    "Bins as the command line writes them (`--bins`), as the `bins=` of group_metrics: column -> edges or a count."
+    if text is None or isinstance(text, dict): return dict(text or {})
+    out = {}
+    for part in str(text).replace(";", " ").split():
+        col, eq, spec = part.partition("=")
+        if not (eq and col and spec):
+            raise ConfigError(f"Bins {part!r} must read COLUMN=EDGE,EDGE,... (e.g. age=18,25,45,65) or COLUMN=qN "
+                              "(e.g. age=q5, five quantile bins).")
+        try: out[col] = int(spec[1:]) if spec[:1].lower() == "q" else [float(e) for e in spec.split(",")]
+        except ValueError:
+            raise ConfigError(f"Bins {part!r}: {spec!r} is not a list of numbers or qN.") from None
+    return out
 
 # %% ../../nbs/25_fairness.ipynb #39756087
 TASKS = ("binary", "multiclass", "regression")
@@ -102,7 +169,10 @@ def _classes_of(y) -> list:
     "The distinct labels of y in the order mlengineer's schema uses (by type, then value)."
     return sorted(pd.unique(y[pd.notna(y)]).tolist(), key=lambda v: (str(type(v)), v))
 
-def _label_codes(y, classes, where="y") -> np.ndarray:
+def label_codes(y, # labels, as they appear in the data
+                classes, # the model's classes, in order
+                where:str="y", # what y is called in the error message
+               ) -> np.ndarray:
     "Position of each label of y in `classes`; an unknown label is an InputSchemaError naming it and its row."
     codes = pd.Index(list(classes)).get_indexer(list(y)) if len(classes) else np.full(len(y), -1)
     if (codes < 0).any():
@@ -164,7 +234,7 @@ def _outcome(y, pred, task, classes=None, positive=None, threshold=0.5) -> dict:
     elif p.ndim != 2 or p.shape[1] != len(classes):
         raise ConfigError(f"Multiclass predictions must be (n, {len(classes)}) probabilities, one column per class "
                           f"{classes}; got shape {p.shape}. Pass classes=model.classes_ if y lacks a class.")
-    codes = _label_codes(yv, classes)
+    codes = label_codes(yv, classes)
     if positive is None:
         if task == "multiclass":
             raise ConfigError(f"A multiclass audit asks about one outcome: pass positive= one of {classes}.")
@@ -280,10 +350,11 @@ class GroupReport:
     threshold: float = 0.5        # binary: the decision threshold on P(positive)
     min_group: int = 30           # groups with fewer rows are not judged
     n_boot: int = 200             # bootstrap resamples of the intervals (0: none)
+    bins: dict = field(default_factory=dict)   # numeric sensitive column -> how it was binned
 
     @property
-    def too_small(self) -> pd.DataFrame:
-        "The groups too small to judge."
+    def not_judged(self) -> pd.DataFrame:
+        "The groups that cannot be judged: fewer than min_group rows, or (classification) one label only."
         return self.groups[~self.groups["judged"]]
 
     def summary(self) -> str:
@@ -293,7 +364,7 @@ class GroupReport:
     def __repr__(self):
         attrs = list(self.groups.index.get_level_values(0).unique())
         return (f"GroupReport({self.task}, attributes={attrs}, {len(self.groups)} groups, "
-                f"{int((~self.groups['judged']).sum())} too small to judge)")
+                f"{int((~self.groups['judged']).sum())} not judged)")
 
 # %% ../../nbs/25_fairness.ipynb #606786c2
 _CLASS_ROWS = ["demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference",
@@ -354,18 +425,34 @@ def _disparity_rows(o, attr, labels, table, n_boot, seed) -> list:
             for i, (r, v) in enumerate(zip(rows, values))]
 
 # %% ../../nbs/25_fairness.ipynb #984bba2b
+def unjudged_reason(n: int, # rows in the group
+                    n_positive: int|None, # rows with the positive outcome (None: regression, no labels to count)
+                    min_group: int, # fewer rows cannot be judged
+                    min_each: int = 1, # fewer rows of either outcome cannot be judged
+                   ) -> str:
+    "Why a group cannot be judged: '3 rows', 'one label', '3 rows / one label'; '' when it can."
+    why = [f"{n} row{'s' if n != 1 else ''}"] if n < min_group else []
+    fewest = n if n_positive is None else min(n_positive, n - n_positive)
+    if fewest == 0: why.append("one label")
+    elif fewest < min_each: why.append(f"{fewest} row{'s' if fewest != 1 else ''} of one label")
+    return " / ".join(why)
+
 def _group_table(o, mf: MetricFrame, min_group: int) -> pd.DataFrame:
     "Per-group figures from a MetricFrame, with `judged` and a `note` for the groups that cannot be judged."
     t = mf.by_group.copy()
     t.index = t.index.astype(object).rename("group")
     t["count"] = t["count"].astype(int)
-    if o["task"] != "regression": t["calibration_gap"] = t["mean_predicted"] - t["observed_rate"]
-    t["judged"] = t["count"] >= min_group
+    reg = o["task"] == "regression"
+    if not reg: t["calibration_gap"] = t["mean_predicted"] - t["observed_rate"]
+    n_pos = [None] * len(t) if reg else (t["observed_rate"] * t["count"]).round().astype(int).tolist()
+    why = [unjudged_reason(n, p, min_group) for n, p in zip(t["count"], n_pos)]
+    t["judged"] = [not w for w in why]
     notes = []
-    for g, r in t.iterrows():
-        if not r["judged"]: notes.append(f"too small to judge: {r['count']} row(s) < min_group={min_group}")
-        elif o["task"] != "regression" and np.isnan(r["roc_auc"]):
-            notes.append("ROC-AUC too small to judge: the group has only one outcome")
+    for w, (g, r) in zip(why, t.iterrows()):
+        if w: notes.append(f"not judged: {w}")
+        elif not reg and r["selection_rate"] in (0, 1):
+            share = "none" if r["selection_rate"] == 0 else "all"
+            notes.append(f"the model predicts {o['positive']} for {share} of its rows (one predicted label)")
         else: notes.append("")
     t["note"] = notes
     return t
@@ -382,6 +469,7 @@ def group_metrics(y, # the true values (labels, codes or numbers); a Series line
                   min_group: int = 30, # groups with fewer rows are listed but not judged
                   n_boot: int = 200, # bootstrap resamples for the intervals (0: no intervals)
                   seed: int = 0, # seed of the bootstrap
+                  bins=None, # numeric sensitive columns: column -> quantile bins (int) or edges (list); see parse_bins
                  ) -> GroupReport:
     "Audit predictions group by group, for each sensitive attribute and their intersections, with disparities."
     if not isinstance(min_group, numbers.Integral) or min_group < 1:
@@ -389,14 +477,7 @@ def group_metrics(y, # the true values (labels, codes or numbers); a Series line
     if not isinstance(n_boot, numbers.Integral) or n_boot < 0:
         raise ConfigError(f"n_boot must be an integer >= 0 (0: no intervals); got {n_boot!r}.")
     o = _outcome(y, pred, task, classes, positive, threshold)
-    S = _sensitive_frame(sensitive, y, data)
-    for c in S.columns:                                   # checked before any MetricFrame: an identifier has n groups
-        vc = S[c].value_counts()
-        if vc.max() < min_group:
-            raise DataError(f"Every group of sensitive attribute {c!r} has fewer than min_group={min_group} rows "
-                            f"({len(vc)} groups, the largest has {vc.max()} rows): nothing can be judged. Use a "
-                            "coarser grouping (or more rows, or a smaller min_group); an identifier is not a "
-                            "sensitive attribute.")
+    S = sensitive_frame(sensitive, y, data, bins)
     groups, disp, frames = {}, [], {}
     for i, (attr, labels) in enumerate(_attributes(S)):
         mf = _metric_frame(o, labels)
@@ -411,13 +492,20 @@ def group_metrics(y, # the true values (labels, codes or numbers); a Series line
     elif task == "regression": name = "the target"
     else: name = "the outcome"
     return GroupReport(task=task, groups=table, disparities=dis, frames=frames, target=str(name),
-                       positive=o.get("positive"), threshold=threshold, min_group=min_group, n_boot=n_boot)
+                       positive=o.get("positive"), threshold=threshold, min_group=min_group, n_boot=n_boot,
+                       bins=S.attrs["bins"])
 
 # %% ../../nbs/25_fairness.ipynb #a7753145
-def _who(attr: str, group) -> str:
-    "'afam=yes', or 'afam=yes & single=no' for an intersection."
+def _is_bin(v: str) -> bool: return v[:1] in "[<>" and (v[-1:] in ")]" or v[:1] in "<>")
+
+def group_name(attr: str, # the attribute: 'afam', or 'afam & single' for an intersection
+               group, # the group's label: 'yes', or 'yes & no'
+              ) -> str:
+    "'afam=yes', 'afam=yes & single=no' for an intersection, 'age [25, 45)' for a bin."
     names, vals = attr.split(" & "), str(group).split(" & ")
-    return " & ".join(f"{a}={v}" for a, v in zip(names, vals)) if len(names) == len(vals) else f"{attr}={group}"
+    if len(names) != len(vals): return f"{attr}={group}"
+    return " & ".join(f"{a} {v}" if _is_bin(v) else f"{a}={v}" for a, v in zip(names, vals))
+
 
 def _pp(x) -> str: return f"{100 * x:.1f}"
 def _g4(x) -> str: return f"{x:.4g}"
@@ -433,14 +521,17 @@ def _error_sentences(r: GroupReport, attr: str, t: pd.DataFrame, d: pd.DataFrame
     "Regression: the RMSE gap between two groups, and the group the model misses most on average."
     row = d.loc[(attr, "rmse_gap")]
     hi, lo = row["higher"], row["lower"]
-    out = [f"By {attr}: the typical error (RMSE) is {t.loc[hi, 'rmse']:.4g} for {_who(attr, hi)} "
-           f"(n={t.loc[hi, 'count']}) and {t.loc[lo, 'rmse']:.4g} for {_who(attr, lo)} (n={t.loc[lo, 'count']}), "
+    if hi == lo or row["value"] == 0:
+        return [f"By {attr}: the typical error (RMSE) is {t.loc[hi, 'rmse']:.4g} in every judged group: the groups "
+                "are equal."]
+    out = [f"By {attr}: the typical error (RMSE) is {t.loc[hi, 'rmse']:.4g} for {group_name(attr, hi)} "
+           f"(n={t.loc[hi, 'count']}) and {t.loc[lo, 'rmse']:.4g} for {group_name(attr, lo)} (n={t.loc[lo, 'count']}), "
            f"a gap of {row['value']:.4g}{_ci(r, row, _g4)}."]
     j = t[t["judged"]]
     worst = j["mean_residual"].abs().idxmax()
     mr = j.loc[worst, "mean_residual"]
     direction = "under" if mr > 0 else "over"
-    out.append(f"The model {direction}-predicts {_who(attr, worst)} by {abs(mr):.4g} on average "
+    out.append(f"The model {direction}-predicts {group_name(attr, worst)} by {abs(mr):.4g} on average "
                f"(the largest average miss of any group by {attr}).")
     return out
 
@@ -452,8 +543,11 @@ def _selection_sentences(r: GroupReport, attr: str, t: pd.DataFrame, d: pd.DataF
     times = f"{shi / slo:.1f} times as often, " if slo > 0 and shi / slo >= 1.05 else ""
     n_judged = int(t["judged"].sum())
     head = f"By {attr}" if n_judged == 2 else f"Across the {n_judged} groups of {attr}"
-    s = (f"{head}: the model predicts {r.target} = {r.positive} for {_pp(shi)}% of {_who(attr, hi)} "
-         f"(n={t.loc[hi, 'count']}) and {_pp(slo)}% of {_who(attr, lo)} (n={t.loc[lo, 'count']}): {times}a gap of "
+    if hi == lo or row["value"] == 0:
+        return [f"{head}: the model predicts {r.target} = {r.positive} for {_pp(shi)}% of every judged group: the "
+                "groups are equal (a gap of 0.0 percentage points)."]
+    s = (f"{head}: the model predicts {r.target} = {r.positive} for {_pp(shi)}% of {group_name(attr, hi)} "
+         f"(n={t.loc[hi, 'count']}) and {_pp(slo)}% of {group_name(attr, lo)} (n={t.loc[lo, 'count']}): {times}a gap of "
          f"{_pp(row['value'])} percentage points{_ci(r, row, _pp)}.")
     if r.n_boot and row["ci_low"] <= 0: s += _CHANCE
     out = [s]
@@ -463,8 +557,13 @@ def _selection_sentences(r: GroupReport, attr: str, t: pd.DataFrame, d: pd.DataF
     if row["higher"] is None: return out
     hi, lo = row["higher"], row["lower"]
     truth = "truly had" if rate == "tpr" else "truly did not have"
+    if hi == lo or row["value"] == 0:
+        out.append(f"Of the rows that {truth} {r.target} = {r.positive}, the model predicts it for "
+                   f"{_pp(t.loc[hi, rate])}% in every judged group: equal.")
+        return out
+    truth = "truly had" if rate == "tpr" else "truly did not have"
     s = (f"Of the rows that {truth} {r.target} = {r.positive}, the model predicts it for {_pp(t.loc[hi, rate])}% of "
-         f"{_who(attr, hi)} and {_pp(t.loc[lo, rate])}% of {_who(attr, lo)}: a gap of {_pp(row['value'])} points"
+         f"{group_name(attr, hi)} and {_pp(t.loc[lo, rate])}% of {group_name(attr, lo)}: a gap of {_pp(row['value'])} points"
          f"{_ci(r, row, _pp)}, the equalized odds difference.")
     if r.n_boot and row["ci_low"] <= 0: s += _CHANCE
     out.append(s)
@@ -477,7 +576,7 @@ def _calibration_sentence(r: GroupReport) -> list:
     (attr, grp) = j["calibration_gap"].abs().idxmax()
     row = j.loc[(attr, grp)]
     states = "over" if row["calibration_gap"] > 0 else "under"
-    return [f"For {_who(attr, grp)} the model's average predicted probability of {r.target} = {r.positive} is "
+    return [f"For {group_name(attr, grp)} the model's average predicted probability of {r.target} = {r.positive} is "
             f"{_pp(row['mean_predicted'])}% against an observed {_pp(row['observed_rate'])}%: it "
             f"{states}states that group's chance."]
 
@@ -488,17 +587,19 @@ def _summarize(r: GroupReport) -> str:
     for attr in g.index.get_level_values(0).unique():
         t = g.loc[attr]
         if d.loc[(attr, first_row), "groups"] < 2:
-            out.append(f"By {attr}: fewer than two groups have {r.min_group} or more rows, so no comparison can be "
-                       "made.")
+            enough = f"{r.min_group} or more rows" + (" and both labels" if r.task != "regression" else "")
+            out.append(f"By {attr}: fewer than two groups have {enough}, so no comparison can be made.")
         elif r.task == "regression": out += _error_sentences(r, attr, t, d)
         else: out += _selection_sentences(r, attr, t, d)
     if r.task != "regression": out += _calibration_sentence(r)
-    small = r.too_small
-    if len(small):
-        names = [f"{_who(a, grp)} (n={n})" for (a, grp), n in small["count"].items()]
+    bad = r.not_judged
+    if len(bad):
+        names = [f"{group_name(a, grp)} ({note.removeprefix('not judged: ')})" for (a, grp), note in bad["note"].items()]
         more = f" and {len(names) - 8} more" if len(names) > 8 else ""
-        out.append(f"Too small to judge (fewer than {r.min_group} rows): {', '.join(names[:8])}{more}.")
-    else: out.append(f"Every group has at least {r.min_group} rows.")
+        out.append(f"Not judged (fewer than {r.min_group} rows, or one label): {', '.join(names[:8])}{more}.")
+    else: out.append(f"Every group has at least {r.min_group} rows" + (" and both labels." if r.task != "regression"
+                                                                     else "."))
+    if r.bins: out.append("Binned: " + "; ".join(f"{c} into {how}" for c, how in r.bins.items()) + ".")
     return "\n".join(out)
 
 # %% ../../nbs/25_fairness.ipynb #f60f6cbb
@@ -523,112 +624,3 @@ def audit_model(model, # a fitted AutoML, or any estimator with classes_ and pre
         pred = proba[:, 1] if task == "binary" else proba
     if data is None and isinstance(X, pd.DataFrame): data = X
     return group_metrics(y, pred, sensitive, task, data=data, classes=getattr(model, "classes_", None), **kw)
-
-# %% ../../nbs/25_fairness.ipynb #d55d2d0c
-CONSTRAINTS = ("demographic_parity", "equalized_odds")
-OBJECTIVES = ("accuracy_score", "balanced_accuracy_score", "selection_rate", "true_positive_rate", "true_negative_rate")
-
-class _PositiveProba(ClassifierMixin, BaseEstimator):
-    "A fitted binary classifier seen through P(positive): predict_proba columns are [P(other), P(positive)]."
-    def __init__(self, model=None, positive_index: int = 1):
-        self.model = model
-        self.positive_index = positive_index
-    def fit(self, X, y=None): return self                 # the model is fitted already (prefit)
-    def __sklearn_is_fitted__(self): return True
-    def predict_proba(self, X) -> np.ndarray:
-        p = np.asarray(self.model.predict_proba(X))[:, self.positive_index]
-        return np.c_[1 - p, p]
-
-class Mitigation(NamedTuple):
-    "What mitigate_thresholds returns: the fitted ThresholdOptimizer and the before/after table on held-out rows."
-    mitigator: object             # the fitted fairlearn ThresholdOptimizer
-    table: pd.DataFrame           # accuracy, selection rates and disparities before and after, on the held-out rows
-
-def _split_positions(n, strata, groups, fit_fraction, seed):
-    "Positions of the fit and evaluation parts, stratified by group and outcome when possible."
-    for s in (strata, groups, None):
-        try: return train_test_split(np.arange(n), train_size=fit_fraction, stratify=s, random_state=seed)
-        except ValueError: continue
-
-def _rates_column(y01, d, groups, attr) -> dict:
-    "Accuracy, balanced accuracy, each group's selection rate and the disparities of decisions `d`."
-    col = {"accuracy": accuracy_score(y01, d), "balanced_accuracy": balanced_accuracy_score(y01, d)}
-    sr = MetricFrame(metrics=selection_rate, y_true=y01, y_pred=d, sensitive_features=groups).by_group
-    col.update({f"selection_rate[{_who(attr, g)}]": float(v) for g, v in sr.items()})
-    col["demographic_parity_difference"] = demographic_parity_difference(y01, d, sensitive_features=groups)
-    col["equalized_odds_difference"] = equalized_odds_difference(y01, d, sensitive_features=groups)
-    return col
-
-# %% ../../nbs/25_fairness.ipynb #94caba61
-def _binary_classes(model, constraint: str, objective: str, fit_fraction) -> list:
-    "The classes of a binary classifier that ThresholdOptimizer can post-process with these settings, checked."
-    task = getattr(model, "task_", None)
-    if task == "regression" or not hasattr(model, "predict_proba"):
-        raise ConfigError("ThresholdOptimizer post-processes the probabilities of a binary classifier; this model does "
-                          "regression. Audit its group errors with group_metrics(..., task='regression') instead.")
-    classes = list(np.asarray(getattr(model, "classes_", [])).tolist())
-    if len(classes) != 2:
-        raise ConfigError(f"ThresholdOptimizer needs a binary classifier; this model has {len(classes)} classes "
-                          f"{classes}. Audit it with group_metrics(..., task='multiclass', positive=...).")
-    if constraint not in CONSTRAINTS:
-        raise ConfigError(f"constraint={constraint!r} is not one of {CONSTRAINTS}."
-                          f"{suggest(str(constraint), CONSTRAINTS)}")
-    allowed = OBJECTIVES[:2] if constraint == "equalized_odds" else OBJECTIVES
-    if objective not in allowed:
-        raise ConfigError(f"objective={objective!r} cannot be used with {constraint}; choose one of {allowed}."
-                          f"{suggest(str(objective), allowed)}")
-    if not isinstance(fit_fraction, numbers.Real) or not 0 < fit_fraction < 1:
-        raise ConfigError(f"fit_fraction must be strictly between 0 and 1; got {fit_fraction!r}.")
-    return classes
-
-def mitigate_thresholds(model, # a fitted binary classifier: an AutoML, or an estimator with classes_ and predict_proba
-                        X, # the rows: part fits the thresholds, the rest judges them
-                        y, # their true labels, or the name of X's target column
-                        sensitive, # the groups: values, or column name(s) of `data`
-                        constraint: str = "demographic_parity", # or 'equalized_odds'
-                        objective: str = "accuracy_score", # what ThresholdOptimizer maximises under the constraint
-                        seed: int = 0, # seed of the split and of the randomized thresholds
-                        *,
-                        data=None, # the table that holds the sensitive columns; None: X
-                        positive=None, # the outcome whose probability is thresholded; None: classes[1]
-                        threshold: float = 0.5, # the unmitigated model's threshold on P(positive)
-                        fit_fraction: float = 0.5, # the share of rows the thresholds are fitted on
-                       ) -> Mitigation:
-    "Per-group thresholds with fairlearn's ThresholdOptimizer, judged on held-out rows against the unmitigated model."
-    from fairlearn.postprocessing import ThresholdOptimizer
-    classes = _binary_classes(model, constraint, objective, fit_fraction)
-    if isinstance(y, str):
-        if not isinstance(X, pd.DataFrame) or y not in X.columns:
-            raise ColumnNotFoundError(f"Target column {y!r} is not in X.{suggest(y, list(getattr(X, 'columns', [])))}")
-        y = X[y]
-    if len(y) != len(X): raise ConfigError(f"y has {len(y)} rows but X has {len(X)}: give one label per row of X.")
-    positive = classes[1] if positive is None else positive
-    if positive not in classes:
-        raise ConfigError(f"positive={positive!r} is not one of the model's classes {classes}."
-                          f"{suggest(str(positive), map(str, classes))}")
-    k = classes.index(positive)
-    yv = np.asarray(y.to_numpy() if isinstance(y, pd.Series) else y, dtype=object)
-    y01 = (_label_codes(yv, classes) == k).astype(int)
-    S = _sensitive_frame(sensitive, y, X if data is None and isinstance(X, pd.DataFrame) else data)
-    attr = " & ".join(S.columns)
-    groups = S.agg(" & ".join, axis=1).to_numpy() if S.shape[1] > 1 else S.iloc[:, 0].to_numpy()
-    counts = pd.Series(groups).value_counts()
-    if (counts < 2).any():
-        single = ", ".join(repr(g) for g in counts.index[counts < 2])
-        raise DataError(f"Group(s) {single} of {attr} have a single row: ThresholdOptimizer learns one threshold per "
-                        "group and needs each group in both the fitting and the evaluation part. Merge rare groups or "
-                        "drop those rows.")
-    strata = np.char.add(groups.astype(str), y01.astype(str))
-    fit, ev = _split_positions(len(yv), strata, groups, fit_fraction, seed)
-    take = (lambda ix: X.iloc[ix]) if isinstance(X, pd.DataFrame) else (lambda ix: np.asarray(X)[ix])
-    scorer = _PositiveProba(model, k)
-    mit = ThresholdOptimizer(estimator=scorer, constraints=constraint, objective=objective, prefit=True,
-                             predict_method="predict_proba")
-    mit.fit(take(fit), y01[fit], sensitive_features=groups[fit])
-    before = (scorer.predict_proba(take(ev))[:, 1] >= threshold).astype(int)
-    after = np.asarray(mit.predict(take(ev), sensitive_features=groups[ev], random_state=seed)).astype(int)
-    table = pd.DataFrame({"before": _rates_column(y01[ev], before, groups[ev], attr),
-                          "after": _rates_column(y01[ev], after, groups[ev], attr)})
-    table["change"] = table["after"] - table["before"]
-    table.attrs.update(n_fit=len(fit), n_eval=len(ev), constraint=constraint, objective=objective, positive=positive)
-    return Mitigation(mit, table)

@@ -7,7 +7,7 @@ Docs: https://mlengineer.github.io/mlengineer/drift.html.md"""
 # %% ../../nbs/40_drift.ipynb #6aeab6c1
 from __future__ import annotations
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fastcore.basics import patch
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from ..engine.features import as_keys, as_datetime, make_preprocessor
 from ..automl import AutoML, check_input
 
 # %% auto #0
-__all__ = ['reference_frame', 'reference_importance', 'DomainClassifier', 'DriftReport', 'drift_report']
+__all__ = ['MIN_ROWS', 'reference_frame', 'reference_importance', 'DomainClassifier', 'DriftReport', 'drift_report']
 
 # %% ../../nbs/40_drift.ipynb #949a30da
 def _check_model(automl):
@@ -243,21 +243,23 @@ def _outputs(automl, pred: np.ndarray) -> dict:
     if automl.task_ == "binary": return {f"P({automl.classes_[1]})": np.asarray(pred, dtype=float)}
     return {f"P({c})": np.asarray(pred, dtype=float)[:, j] for j, c in enumerate(automl.classes_)}
 
-def _observed(spec: _Spec, ref_v, cur_v) -> tuple[np.ndarray, int, int]:
-    "The observed statistics of window values `cur_v` against the reference values `ref_v`; window missing, new levels."
+_NONE_NEW = pd.Series([], dtype=object)
+
+def _observed(spec: _Spec, ref_v, cur_v) -> tuple[np.ndarray, int, pd.Series]:
+    "The observed statistics of window values `cur_v` against the reference values `ref_v`; window missing, new values."
     if spec.kind == "numeric":
         r = ref_v[~np.isnan(ref_v)]
         x = cur_v[~np.isnan(cur_v)]
         n_miss = int(len(cur_v) - len(x))
-        if len(r) == 0 or len(x) == 0: return np.full(3, np.nan), n_miss, 0
+        if len(r) == 0 or len(x) == 0: return np.full(3, np.nan), n_miss, _NONE_NEW
         bins = lambda v: np.bincount(np.searchsorted(spec.edges, v, side="right"), minlength=len(spec.edges) + 1)
         obs = [stats.ks_2samp(x, r, method="asymp").statistic,
                stats.wasserstein_distance(x, r) / spec.scale,
                float(_psi(bins(r), bins(x)))]
-        return np.array(obs, dtype=float), n_miss, 0
+        return np.array(obs, dtype=float), n_miss, _NONE_NEW
     x = cur_v.dropna()
     n_miss = int(len(cur_v) - len(x))
-    new = int((~x.isin(spec.seen)).sum())
+    new = x[~x.isin(spec.seen)]
     if len(x) == 0 or spec.counts.sum() == 0: return np.full(2, np.nan), n_miss, new
     pos = pd.Index(spec.grid[:-1], dtype=object).get_indexer(x.to_numpy(dtype=object))
     xc = np.bincount(np.where(pos < 0, len(spec.grid) - 1, pos), minlength=len(spec.grid))
@@ -267,11 +269,20 @@ def _observed(spec: _Spec, ref_v, cur_v) -> tuple[np.ndarray, int, int]:
     js = jensenshannon(spec.counts / spec.counts.sum(), xc / xc.sum(), base=2)
     return np.array([chi2, js], dtype=float), n_miss, new
 
+def _new_values(new: pd.Series, shown: int = 5) -> str:
+    "The values never seen in the reference, most frequent first, as text: \"'maybe' (30), 'n/a' (2)\"."
+    counts = new.value_counts()
+    more = f", ... ({len(counts) - shown} more)" if len(counts) > shown else ""
+    return ", ".join(f"{v!r} ({n:,})" for v, n in counts.head(shown).items()) + more
+
 def _test_one(spec, null, tnull, ref_v, cur_v) -> dict:
-    "One column's (or output's) row of the drift table: statistics, p-values, missing rates."
+    "One column's (or output's) row of the drift table: statistics, p-values, missing rates, values never seen."
     obs, n_miss, new = _observed(spec, ref_v, cur_v)
     m = len(cur_v)
-    row = dict(test=spec.kind, missing_ref=spec.n_missing / spec.n, missing_cur=n_miss / max(m, 1), new_levels=new)
+    row = dict(test=spec.kind, missing_ref=spec.n_missing / spec.n, missing_cur=n_miss / max(m, 1),
+               new_levels=len(new), new_share=len(new) / max(m, 1), new_values=_new_values(new), p_new=np.nan)
+    if spec.kind == "categorical" and len(new):     # more never-seen values than the reference's rare levels predict?
+        row["p_new"] = float(stats.binom.sf(len(new) - 1, m - n_miss, spec.unseen))
     row.update({s: np.nan for s in _ALL_STATS})
     row.update({f"p_{s}": np.nan for s in _ALL_STATS})
     if np.isnan(obs).any():
@@ -390,6 +401,11 @@ def _auc_null_sd(s: np.ndarray, n0: int, n1: int) -> float:
     var_u = n0 * n1 / 12 * ((N + 1) - (t ** 3 - t).sum() / (N * (N - 1)))
     return float(np.sqrt(max(var_u, 0.0)) / (n0 * n1))
 
+def _domain_schema(schema):
+    "The schema with boolean columns read as categories: a value the training rows never had is one more level."
+    cols = [replace(c, role="categorical") if c.role == "boolean" else c for c in schema.columns]
+    return replace(schema, columns=cols)
+
 def _domain_auc(schema, cols: list, a: pd.DataFrame, b: pd.DataFrame, seed: int) -> tuple:
     "LightGBM on a stratified half of `a` (0) + `b` (1), scored on the other: AUC, p-value, null sd, gain shares."
     X = pd.concat([a[cols], b[cols]], ignore_index=True)
@@ -397,7 +413,8 @@ def _domain_auc(schema, cols: list, a: pd.DataFrame, b: pd.DataFrame, seed: int)
     tr, va = train_test_split(np.arange(len(y)), test_size=0.5, stratify=y, random_state=seed)
     clf = LGBMClassifier(n_estimators=100, learning_rate=0.05, num_leaves=15, min_child_samples=20, subsample=0.8,
                          subsample_freq=1, colsample_bytree=0.8, num_threads=1, random_state=seed, verbose=-1)
-    pipe = Pipeline([("prep", make_preprocessor(schema, "native", seed=seed, columns=cols)), ("clf", clf)])
+    prep = make_preprocessor(_domain_schema(schema), "native", seed=seed, columns=cols)
+    pipe = Pipeline([("prep", prep), ("clf", clf)])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")            # LightGBM/sklearn chatter about feature names
         pipe.fit(X.iloc[tr], y[tr])
@@ -449,7 +466,7 @@ def _window_predictions(automl, X: pd.DataFrame, seed: int = 0) -> tuple[np.ndar
     return matched, served, "fold-matched (out-of-fold-like)"
 
 # %% ../../nbs/40_drift.ipynb #640db298
-_MIN_ROWS = 30
+MIN_ROWS = 30   # a window with fewer rows is not judged: its tests have too little power to mean anything
 
 def _fmt_p(p: float) -> str: return "< 1e-6" if p < 1e-6 else f"{p:.2g}"
 def _fmt_v(v: float) -> str: return f"{v:.3f}" if abs(v) < 100 else f"{v:,.0f}"
@@ -462,7 +479,6 @@ def _describe(name: str, r: pd.Series, alpha: float) -> str:
         if r["test"].startswith("numeric"):
             parts.append(f"KS {r['ks']:.3f}, Wasserstein {r['wasserstein']:.2f} IQR, PSI {r['psi']:.3f}")
         else: parts.append(f"level mix changed (chi2 {r['chi2']:.1f}, Jensen-Shannon {r['js']:.3f})")
-    if r["new_levels"] > 0: parts.append(f"{int(r['new_levels'])} row(s) with levels the reference never saw")
     return f"{name}: " + "; ".join(parts)
 
 @dataclass
@@ -477,6 +493,14 @@ class DriftReport:
     alpha: float # the false-discovery rate
     n_null: int # resamples in each null
     skipped: dict = field(default_factory=dict) # column -> why it was not tested
+    judged: bool = True # False when the window has fewer than MIN_ROWS rows: nothing drifted, nothing was judged
+
+    @property
+    def new_values(self) -> pd.DataFrame:
+        "The columns holding values the reference never saw: rows, share of the window, the values, p_new, alert."
+        c = self.columns
+        shown = ["role", "new_levels", "new_share", "new_values", "p_new", "alert"]
+        return c.loc[c["new_levels"].fillna(0) > 0, shown]
 
     @property
     def drifted_columns(self) -> list:
@@ -518,11 +542,23 @@ def _prediction_tests(automl, X: pd.DataFrame, nulls: dict, seed: int, alpha: fl
     preds.attrs["source"] = how
     return preds
 
+def _flag_new(table: pd.DataFrame, alpha: float) -> pd.Series:
+    "Columns whose never-seen values are more than chance explains: p_new at most alpha over the columns (Bonferroni)."
+    k = max(int((table["test"] == "categorical").sum()), 1)
+    return (table["p_new"] <= alpha / k).fillna(False).astype(bool)
+
+def _new_value_alerts(table: pd.DataFrame, m: int) -> list:
+    "One alert per flagged column holding values the reference never saw, with their share of the window's rows."
+    out = []
+    for c, r in table[table["alert"]].iterrows():
+        message = (f"{c}: {int(r.new_levels):,} of {m:,} rows ({r.new_share:.1%}) hold value(s) never seen in "
+                   f"training: {r.new_values}")
+        out.append(dict(kind="new_values", column=c, message=message))
+    return out
+
 def _alerts(table: pd.DataFrame, mv, preds: pd.DataFrame, m: int, alpha: float) -> list:
-    "The alerts of a report: a small window, each drifted column, the domain classifier, each drifted output."
+    "The alerts of a report: each drifted column, the domain classifier, each drifted output, each never-seen value."
     alerts = []
-    if m < _MIN_ROWS:
-        alerts.append(dict(kind="small_window", column=None, message=f"only {m} rows: the tests have little power"))
     for c in table[table["drifted"]].sort_values("rank").index:
         message = _describe(c, table.loc[c], alpha) + f" (q {_fmt_p(table.loc[c, 'q_value'])})"
         alerts.append(dict(kind="column", column=c, message=message))
@@ -534,7 +570,7 @@ def _alerts(table: pd.DataFrame, mv, preds: pd.DataFrame, m: int, alpha: float) 
         message = (f"{o}: mean {_fmt_v(r.mean_ref)} -> {_fmt_v(r.mean_cur)}, KS {r.ks:.3f}, "
                    f"PSI {r.psi:.3f} (q {_fmt_p(r.q_value)})")
         alerts.append(dict(kind="prediction", column=o, message=message))
-    return alerts
+    return alerts + _new_value_alerts(table, m)
 
 def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sample
                  current_df, # the window of new rows (the model's feature columns; others are ignored)
@@ -556,15 +592,19 @@ def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sampl
                               "Pass the rows the model scored in the period to check (at least 30, better hundreds).")
     X = check_input(current_df, automl.schema_)
     m = len(X)
-    if m < _MIN_ROWS:
-        warnings.warn(f"The current window has only {m} rows: drift tests have little power below {_MIN_ROWS} rows, so "
-                      "'no drift' means little here. Check a longer period.", UserWarning, stacklevel=2)
+    judged = m >= MIN_ROWS
+    if not judged:
+        warnings.warn(f"The current window has only {m} rows, fewer than the {MIN_ROWS} a window needs: its drift is "
+                      "not judged (values never seen in training are still reported). Check a longer period.",
+                      UserWarning, stacklevel=2)
     schema = automl.schema_
     ref, ref_pred = reference_frame(automl)
     cur = _canonical(X, schema)
     nulls = _nulls(automl, ref, m, int(n_null), seed)
     table = _column_tests(automl, ref, cur, nulls)
     table["q_value"], table["drifted"] = _bh(table["p_value"], alpha)
+    if not judged: table["q_value"], table["drifted"] = np.nan, False
+    table["alert"] = _flag_new(table, alpha)            # a count, not a drift test: judged in a small window too
     imp = reference_importance(automl) if importance is None else _importance(importance, schema.features)
     table["importance"] = imp.reindex(table.index).to_numpy()
     table["importance_rank"] = table["importance"].rank(ascending=False, method="first").astype("Int64")
@@ -572,15 +612,25 @@ def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sampl
     order = drifted.sort_values(["importance", "q_value"], ascending=[False, True], na_position="last").index
     table["rank"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(table.index).astype("Int64")
     preds = _prediction_tests(automl, X, nulls, seed, alpha)
-    mv = _domain_classifier(automl, ref, cur, alpha, seed) if multivariate else None
+    if not judged: preds["q_value"], preds["drifted"] = np.nan, False
+    mv = _domain_classifier(automl, ref, cur, alpha, seed) if multivariate and judged else None
     skipped = {c: "datetime" for c in schema.features if _tested(schema, c) is None}
     alerts = _alerts(table, mv, preds, m, alpha)
-    return DriftReport(table, mv, preds, alerts, len(ref), m, alpha, int(n_null), skipped)
+    return DriftReport(table, mv, preds, alerts, len(ref), m, alpha, int(n_null), skipped, judged)
 
 # %% ../../nbs/40_drift.ipynb #dfd8efc0
 @patch
 def summary(self:DriftReport) -> str:
     "A few plain sentences: what was compared, what drifted, whether the model's predictions moved."
+    nv = self.new_values
+    new = [f"{c} ({int(r.new_levels):,} rows, {r.new_share:.1%}: {r.new_values})" for c, r in nv[nv.alert].iterrows()]
+    rare = ", ".join(nv.index[~nv.alert])
+    new_sentence = [f"Values never seen in training: {'; '.join(new)}."] if new else []
+    if rare: new_sentence.append(f"A few rows of {rare} hold levels the reference never had, no more than its own "
+                                 "rare levels predict.")
+    if not self.judged:
+        return " ".join([f"A window of {self.n_current:,} row(s) is too small to judge: drift tests need at least "
+                         f"{MIN_ROWS} rows, so no column, output or joint drift was judged."] + new_sentence)
     tested = int(self.columns["p_value"].notna().sum())
     out = [f"A window of {self.n_current:,} rows was compared with the model's {self.n_reference:,}-row reference "
            f"sample ({tested} columns tested, false discoveries controlled at {self.alpha:.0%})."]
@@ -605,6 +655,7 @@ def summary(self:DriftReport) -> str:
                         f"rows (KS {r.ks:.3f}, q {_fmt_p(r.q_value)})" for o, r in moved.iterrows())
         out.append("The model's predictions moved: " + how + ".")
     else: out.append("The model's predictions are distributed as on the reference.")
+    out += new_sentence
     if self.skipped:
         out.append(f"Not tested: {', '.join(self.skipped)} (datetime columns move with time by design).")
     return " ".join(out)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from ..errors import *
-from .drift import drift_report, DriftReport
+from .drift import drift_report, DriftReport, MIN_ROWS
 from .performance import performance_report, PerformanceReport
 
 # %% auto #0
@@ -25,15 +25,17 @@ class Monitoring:
     "The result of monitoring one batch: the drift and performance reports, the alerts, a status and a recommendation."
     drift: DriftReport # the data drift of the batch against the model's reference sample
     performance: PerformanceReport # estimated and, where labelled, realized performance of the batch
-    alerts: list # dicts: kind (column, multivariate, prediction, performance, ...), message
+    alerts: list # dicts: kind (column, multivariate, prediction, new_values, performance), message
     action: str # what to do, in one sentence
     n_rows: int # rows in the batch
     has_labels: bool # whether some rows of the batch had labels
+    judged: bool = True # False when the batch has fewer than MIN_ROWS rows (only never-seen values are reported)
 
     @property
     def status(self) -> str:
-        "'alert' when there is an alert, else 'ok'."
-        return "alert" if self.alerts else "ok"
+        "'alert' when there is an alert, else 'ok', or 'too_small' when the batch was too small to judge."
+        if self.alerts: return "alert"
+        return "ok" if self.judged else "too_small"
 
     @property
     def exit_status(self) -> int:
@@ -42,10 +44,15 @@ class Monitoring:
 
     def verdict(self) -> str:
         "One line for a terminal or a scheduler's log."
-        if not self.alerts: return f"OK: {self.n_rows:,} rows, no drift and no drop in performance. {self.action}"
-        kinds = pd.Series([a["kind"] for a in self.alerts]).value_counts()
-        counts = ", ".join(f"{v} {k} alert(s)" for k, v in kinds.items())
-        return f"ALERT: {self.n_rows:,} rows, {counts}. {self.action}"
+        rows = f"{self.n_rows:,} row{'s' if self.n_rows != 1 else ''}"
+        if self.alerts:
+            kinds = pd.Series([a["kind"] for a in self.alerts]).value_counts()
+            counts = ", ".join(f"{v} {k} alert(s)" for k, v in kinds.items())
+            return f"ALERT: {rows}, {counts}. {self.action}"
+        if not self.judged:
+            return (f"TOO SMALL TO JUDGE: {rows}, fewer than the {MIN_ROWS} a window needs; drift and performance "
+                    f"were not judged. {self.action}")
+        return f"OK: {rows}, no drift and no drop in performance. {self.action}"
 
     def to_dict(self) -> dict:
         "The result as plain values (for JSON): status, verdict, action, alerts, drifted columns and change times."
@@ -55,21 +62,32 @@ class Monitoring:
                     action=self.action,
                     alerts=self.alerts,
                     rows=self.n_rows,
+                    judged=self.judged,
                     labels=self.has_labels,
                     drifted_columns=self.drift.drifted_columns,
+                    new_values=self.drift.new_values.reset_index().to_dict("records"),
                     multivariate_auc=getattr(self.drift.multivariate, "auc", None),
                     change_times=[str(t) for t in self.performance.change_times])
 
 # %% ../../nbs/42_verdict.ipynb #91fdb350
-def _action(drifted: bool, perf_alert: bool, has_labels: bool) -> str:
-    if perf_alert and has_labels:
-        return "Retrain: performance has dropped on labelled rows (mle retrain), and look at what changed."
-    if perf_alert: return "Get labels for recent rows and check: the estimated performance has dropped."
-    if drifted:
+_DRIFT_KINDS = {"column", "multivariate", "prediction"}
+_NEW = "find out where the values never seen in training come from (a new category upstream, or a change of coding)"
+
+def _action(kinds: set, has_labels: bool, judged: bool = True) -> str:
+    "What to do, from the kinds of alert raised: never 'Nothing to act on' when there is one."
+    new = "new_values" in kinds
+    if "performance" in kinds and has_labels:
+        act = "Retrain: performance has dropped on labelled rows (mle retrain), and look at what changed."
+    elif "performance" in kinds: act = "Get labels for recent rows and check: the estimated performance has dropped."
+    elif kinds & _DRIFT_KINDS:
         more = " and get labels." if not has_labels else "."
-        return ("Investigate the drifted columns; performance holds so far, so do not retrain yet, but watch the next "
-                "batches" + more)
-    return "Nothing to act on."
+        act = ("Investigate the drifted columns; performance holds so far, so do not retrain yet, but watch the next "
+               "batches" + more)
+    elif new: return f"{_NEW[0].upper()}{_NEW[1:]}: the model has not learnt them."
+    elif kinds: return "Read the alerts in the monitoring report and act on them."
+    elif judged: return "Nothing to act on."
+    else: return f"Nothing to judge yet: monitor a longer period (at least {MIN_ROWS} rows)."
+    return act + (f" Also {_NEW}." if new else "")
 
 def monitor(automl, # a fitted (or loaded) AutoML
             df:pd.DataFrame, # the batch of new rows
@@ -95,9 +113,9 @@ def monitor(automl, # a fitted (or loaded) AutoML
         perf = performance_report(automl, df, labels=labels if has_labels else None, time=time, window=window,
                                   seed=seed)
     alerts = [dict(kind=a.get("kind", "drift"), message=a["message"]) for a in dr.alerts]
-    alerts += [dict(kind="performance", message=str(a)) for a in perf.alerts]
-    action = _action(dr.drifted, bool(perf.alerts), has_labels)
-    return Monitoring(dr, perf, alerts, action, len(df), has_labels)
+    if dr.judged: alerts += [dict(kind="performance", message=str(a)) for a in perf.alerts]
+    action = _action({a["kind"] for a in alerts}, has_labels, dr.judged)
+    return Monitoring(dr, perf, alerts, action, len(df), has_labels, dr.judged)
 
 # %% ../../nbs/42_verdict.ipynb #99c3d171
 def simulate(automl, # a fitted AutoML
