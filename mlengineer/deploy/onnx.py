@@ -635,7 +635,7 @@ def onnx_graph(automl, # a fitted AutoML, or one loaded from a bundle
         P = _tempered(g, _pooled(g, preds, ens.weights, ens.pool, task), float(ens.temperature), task)
         top = g.op("ArgMax", [P], axis=1, keepdims=0)
         labels = automl.classes_
-        text = labels.dtype.kind not in "biuf"
+        text = labels.dtype.kind not in "iuf"                   # labels as strings unless numbers
         table = g.const([str(c) for c in labels] if text else labels.astype(float), str if text else np.float64)
         g.nodes.append(helper.make_node("Gather", [table, top], ["prediction"], axis=0))
         outputs.append(helper.make_tensor_value_info("prediction", TensorProto.STRING if text else TensorProto.DOUBLE,

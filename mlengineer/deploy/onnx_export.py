@@ -22,7 +22,8 @@ PROBA_TOLERANCE = 1e-5      # largest absolute difference allowed on a probabili
 
 VALUE_TOLERANCE = 1e-5      # largest relative difference allowed on a regression value
 
-def reference_rows(automl) -> pd.DataFrame:
+def reference_rows(automl, # a fitted (or loaded) AutoML
+                  ) -> pd.DataFrame:
     "The bundle's reference sample (training rows kept for drift and checks) as a table of raw feature columns."
     ref = getattr(automl, "reference_", None)
     if not ref: raise BundleError("This model has no reference sample to check an export on; refit it.")
