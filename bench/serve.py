@@ -7,7 +7,9 @@ dep_time, dep_delay, air_time dropped), saved as a bundle, then measured three w
 
 1. In-process single-row latency, p50/p99 over N calls on rows drawn from the data: the raw LightGBM boosters of the
    model on an already-preprocessed numpy row (the floor), the fast path (mlengineer.deploy.fastpath: a dict straight to the
-   boosters), and the normal path (AutoML.predict on a one-row DataFrame). Ratios to the raw booster.
+   boosters), and the normal path (AutoML.predict on a one-row DataFrame). Ratios to the raw booster. With the onnx
+   extra, also the model exported as one ONNX file (mlengineer.deploy.onnx_export) in onnxruntime on one thread: the
+   session's run on ready (1, 1) arrays, and the same from the record dict (arrays built per call, as a client does).
 2. HTTP: `mle serve BUNDLE` in a subprocess on 127.0.0.1, without and with `--log` (the prediction log); an open-loop
    load generator (asyncio + httpx, one request scheduled every 1/RATE s whatever the answers do) sends single-record
    POST /predict bodies from the data for DURATION s at each rate in turn. Latency p50/p99/max of the answers, p99 of
@@ -174,13 +176,55 @@ def batch(aml, bundle: Path, data: Path, df, work: Path) -> dict:
                 raw_booster_seconds=raw_s, raw_booster_rows_per_s=len(X) / raw_s,
                 ratio_to_raw=r["rows_per_second"] / (len(X) / raw_s))
 
+def _timed(f, args: list, n: int) -> np.ndarray:
+    "Microseconds of n calls f(args[i % len(args)])."
+    out = np.empty(n)
+    for i in range(n):
+        t = time.perf_counter_ns()
+        f(args[i % len(args)])
+        out[i] = (time.perf_counter_ns() - t) / 1e3
+    return out
+
+
+def onnx_single_row(aml, df, calls: int, work: Path) -> dict:
+    "onnxruntime's single-row latency on the exported ONNX file, on the rows single_row times; None without the extra."
+    try:
+        import onnxruntime as ort
+        from mlengineer.deploy.onnx_export import export_onnx
+    except ImportError as e: return dict(skipped=f"the onnx extra is not installed ({e})")
+    t = time.time()
+    path = work / "model.onnx"
+    card = export_onnx(aml, path)
+    seconds = time.time() - t
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    feats = list(aml.schema_.features)
+    rows = df[feats].sample(calls, random_state=1, replace=len(df) < calls).reset_index(drop=True)
+    recs = json.loads(rows.to_json(orient="records", double_precision=15))
+    types = {i["name"]: i["type"] for i in card["inputs"]}
+    def feeds(rec):
+        "The session's inputs for one record dict: (1, 1) float64 or string arrays."
+        return {c: np.array([[np.nan if rec[c] is None else float(rec[c])]]) if types[c] == "float64"
+                else np.array([["" if rec[c] is None else str(rec[c])]], dtype=object) for c in feats}
+    ready = [feeds(r) for r in recs]
+    for f in ready[:10]: sess.run(None, f)                      # warm up
+    run = _timed(lambda f: sess.run(None, f), ready, calls)
+    full = _timed(lambda r: sess.run(None, feeds(r)), recs, calls)
+    got = np.array([sess.run(None, f)[0].ravel()[0] for f in ready[:200]])
+    diff = float(np.max(np.abs(got - aml.predict(rows.iloc[:200]))))
+    return dict(onnx_run_p50_us=pct(run, 50), onnx_run_p99_us=pct(run, 99), onnx_p50_us=pct(full, 50),
+                onnx_p99_us=pct(full, 99), file_bytes=path.stat().st_size, export_seconds=round(seconds, 1),
+                check_max_difference=card["check"]["max_difference"], max_abs_diff_onnx_vs_normal=diff,
+                versions={k: card["versions"][k] for k in ("onnx", "onnxruntime", "skl2onnx")})
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rates", default="100,200,400,800", help="request rates to offer in turn, per second")
     ap.add_argument("--duration", type=float, default=20, help="seconds at each rate")
     ap.add_argument("--calls", type=int, default=2000); ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--parts", default="single,batch,http", help="what to measure, comma-separated")
+    ap.add_argument("--parts", default="single,onnx,batch,http", help="what to measure, comma-separated")
     ap.add_argument("--workers", type=int, default=1, help="mle serve --workers")
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args()
@@ -199,6 +243,10 @@ def main():
             print("single row ...", flush=True)
             res["single_row"] = single_row(aml, df, a.calls)
             print(json.dumps(res["single_row"], indent=1))
+        if "onnx" in parts:
+            print("onnx single row ...", flush=True)
+            res["onnx_single_row"] = onnx_single_row(aml, df, a.calls, work)
+            print(json.dumps(res["onnx_single_row"], indent=1))
         if "batch" in parts:
             print("batch ...", flush=True)
             res["batch"] = batch(aml, bundle, data, df, work)

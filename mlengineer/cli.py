@@ -15,8 +15,8 @@ from .errors import MLEngineerError, ConfigError
 from . import __version__
 
 # %% auto #0
-__all__ = ['cmd_data', 'cmd_evaluate', 'cmd_report', 'cmd_train', 'cmd_split', 'cmd_predict', 'cmd_serve', 'cmd_registry',
-           'cmd_monitor', 'cmd_monitor_labels', 'cmd_retrain', 'main']
+__all__ = ['cmd_data', 'cmd_evaluate', 'cmd_report', 'cmd_train', 'cmd_split', 'cmd_predict', 'cmd_export', 'cmd_serve',
+           'cmd_registry', 'cmd_monitor', 'cmd_monitor_labels', 'cmd_retrain', 'main']
 
 # %% ../nbs/60_cli.ipynb #3d83b338
 def _add_data_args(p: argparse.ArgumentParser):
@@ -100,6 +100,16 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--chunk-rows", type=int, default=50_000,
                     help="rows scored at a time; memory stays bounded (default 50000)")
     pr.add_argument("--quiet", action="store_true", help="no progress line")
+    ex = sub.add_parser("export", help="write a model as one ONNX file that scores without mlengineer",
+                        description="Write the whole deployed model (preprocessing, every member, the ensemble) as "
+                                    "one ONNX graph, checked on the bundle's reference sample with onnxruntime (no "
+                                    "file if it differs), and its model card <stem>.card.json. Needs the onnx "
+                                    "extra.")
+    ex.add_argument("model", help="model bundle directory (from mle train)")
+    ex.add_argument("--format", default="onnx", choices=["onnx"], help="the file format (default onnx)")
+    ex.add_argument("--out", required=True, help="the file to write, FILE.onnx")
+    ex.add_argument("--tolerance", type=float, help="largest difference allowed by the check (default 1e-5: "
+                    "absolute on probabilities, relative on regression values)")
     sv = sub.add_parser("serve", help="serve a model over HTTP (FastAPI on uvicorn)",
                         description="POST /predict, POST /explain, GET /health, /ready, /metadata, /metrics "
                                     "(Prometheus), /docs. Set MLE_API_KEY to require the X-API-Key header on all "
@@ -469,6 +479,21 @@ def cmd_predict(a:argparse.Namespace, # the parsed command line of `mle predict`
         for line in r["input_messages"]: print(f"  {line}")
     return 0
 
+# %% ../nbs/60_cli.ipynb #99c32a48
+def cmd_export(a:argparse.Namespace, # the parsed command line of `mle export`
+              ) -> int:
+    "`mle export`: write a bundle as one ONNX file, checked against the bundle, and its model card."
+    from mlengineer.deploy.onnx_export import export_onnx
+    card = export_onnx(a.model, a.out, tolerance=a.tolerance)
+    out = Path(a.out)
+    check = card["check"]
+    outputs = ", ".join(o["name"] for o in card["outputs"])
+    print(f"wrote {out} ({out.stat().st_size:,} bytes) and {out.with_suffix('.card.json')}: "
+          f"{len(card['inputs'])} inputs; outputs {outputs}")
+    print(f"checked on {check['rows']:,} reference rows: largest {check['measure']} difference "
+          f"{check['max_difference']:.2g} (tolerance {check['tolerance']:g})")
+    return 0
+
 # %% ../nbs/60_cli.ipynb #6d6c6a2d
 def cmd_serve(a:argparse.Namespace, # the parsed command line of `mle serve`
              ) -> int:
@@ -579,6 +604,7 @@ def main(argv:list|None=None, # the arguments after `mle` (default: sys.argv[1:]
              "split": cmd_split,
              "train": cmd_train,
              "predict": cmd_predict,
+             "export": cmd_export,
              "evaluate": cmd_evaluate,
              "registry": cmd_registry,
              "serve": cmd_serve,
