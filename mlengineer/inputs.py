@@ -23,30 +23,34 @@ ISSUE_KINDS = {"unseen_categories": "values of categorical columns never seen in
 
 class InputIssues:
     "Counts of unseen categories, non-finite numbers and all-missing columns in the input of a fitted AutoML."
+    MEMO = 10_000           # distinct raw values remembered per column for records
     def __init__(self, model, # a fitted AutoML (its schema_ and categories_)
                  where:bool=False, # also keep (row, column, kind, value) of each unseen or non-finite value
                 ):
         self.schema = model.schema_
         self.known = {c: set(v) for c, v in (getattr(model, "categories_", None) or {}).items() if v is not None}
         self.where = [] if where else None
+        self.verdicts = {}
         self.rows = 0
         self.unseen, self.non_finite, self.given, self.examples = {}, {}, {}, {}
 
-    def _column(self, c, vals, start: int):
-        "Count one column's values `vals` (a Series) of the rows from `start`."
+    def _judge(self, c, vals) -> tuple:
+        "(given, bad, kind) of one column's values `vals` (a Series): which are present, which are an issue of `kind`."
         col = self.schema[c]
         if col.role == "numeric":
             if vals.dtype == object: bad = vals.map(lambda v: isinstance(v, float) and not math.isfinite(v))
             else: bad = pd.Series(False, index=vals.index)
             num = vals if pd.api.types.is_numeric_dtype(vals) else as_numbers(vals, **col.number_format)
             bad = bad.to_numpy(bool) | np.isinf(num.to_numpy(dtype=float, na_value=np.nan))
-            given, kind = np.asarray(num.notna()) | bad, "non_finite_numbers"
-        else:
-            keys = as_keys(vals).to_numpy()
-            given = pd.notna(keys)
-            known = self.known.get(str(c))
-            bad = given & ~np.isin(keys, list(known)) if known is not None else np.zeros(len(vals), bool)
-            kind = "unseen_categories"
+            return np.asarray(num.notna()) | bad, bad, "non_finite_numbers"
+        keys = as_keys(vals).to_numpy()
+        given = pd.notna(keys)
+        known = self.known.get(str(c))
+        bad = given & ~np.isin(keys, list(known)) if known is not None else np.zeros(len(vals), bool)
+        return given, bad, "unseen_categories"
+
+    def _count(self, c, vals, given, bad, kind: str, start: int):
+        "Add one column's judged values to the counts."
         self.given[c] = self.given.get(c, 0) + int(given.sum())
         if not bad.any(): return
         counts = self.unseen if kind == "unseen_categories" else self.non_finite
@@ -55,16 +59,35 @@ class InputIssues:
         self.examples.setdefault(c, repr(vals.iloc[pos[0]]))
         if self.where is not None: self.where += [(start + int(p), str(c), kind, vals.iloc[p]) for p in pos]
 
+    def _record_values(self, c, values: list) -> tuple:
+        "`_judge` of raw JSON values, each distinct value judged once and remembered (a service sees the same ones)."
+        seen = self.verdicts.setdefault(c, {})
+        kind = "non_finite_numbers" if self.schema[c].role == "numeric" else "unseen_categories"
+        given = np.empty(len(values), bool)
+        bad = np.empty(len(values), bool)
+        for i, v in enumerate(values):
+            verdict = seen.get((type(v), v))
+            if verdict is None:
+                g, b, _ = self._judge(c, pd.Series([v], dtype=object))
+                verdict = (bool(g[0]), bool(b[0]))
+                if len(seen) < self.MEMO: seen[(type(v), v)] = verdict
+            given[i], bad[i] = verdict
+        return given, bad, kind
+
     def add(self, X, # rows as given: a DataFrame, or a list of records ({column: raw JSON value})
            ) -> "InputIssues":
         "Count the issues of the rows `X` (the feature columns it has), after those counted before; returns self."
         records = isinstance(X, (list, tuple))
         start = self.rows
         for c in self.schema.features:
-            if records: vals = pd.Series([r.get(c) for r in X], dtype=object)
-            elif c in X.columns: vals = X[c].reset_index(drop=True)
-            else: continue
-            self._column(c, vals, start)
+            if records:
+                values = [r.get(c) for r in X]
+                given, bad, kind = self._record_values(c, values)
+                vals = pd.Series(values, dtype=object) if bad.any() else None      # only to name what was found
+                self._count(c, vals, given, bad, kind, start)
+            elif c in X.columns:
+                vals = X[c].reset_index(drop=True)
+                self._count(c, vals, *self._judge(c, vals), start)
         self.rows += len(X)
         return self
 
@@ -93,7 +116,7 @@ class InputIssues:
     def fresh(self) -> "InputIssues":
         "A new, empty count for the same model, sharing its category sets (for one count per request)."
         new = object.__new__(InputIssues)
-        new.schema, new.known = self.schema, self.known
+        new.schema, new.known, new.verdicts = self.schema, self.known, self.verdicts
         new.where = [] if self.where is not None else None
         new.rows = 0
         new.unseen, new.non_finite, new.given, new.examples = {}, {}, {}, {}
