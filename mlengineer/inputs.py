@@ -21,6 +21,12 @@ ISSUE_KINDS = {"unseen_categories": "values of categorical columns never seen in
                "non_finite_numbers": "numbers that are infinite or an explicit NaN (scored as missing)",
                "all_missing_columns": "feature columns missing in every row, though rarely missing in training"}
 
+def _by_type(v, numeric: bool) -> tuple|None:
+    "(given, bad) of a present JSON value by its type alone, as `InputIssues._judge` finds it; None when it cannot tell."
+    if not numeric: return (not (isinstance(v, float) and v != v), False)   # no category set: only presence counts
+    try: return (True, not math.isfinite(v))                                 # a NaN literal: given, and not finite
+    except OverflowError: return None
+
 class InputIssues:
     "Counts of unseen categories, non-finite numbers and all-missing columns in the input of a fitted AutoML."
     MEMO = 10_000           # distinct raw values remembered per column for records
@@ -60,19 +66,30 @@ class InputIssues:
         if self.where is not None: self.where += [(start + int(p), str(c), kind, vals.iloc[p]) for p in pos]
 
     def _record_values(self, c, values: list) -> tuple:
-        "`_judge` of raw JSON values, each distinct value judged once and remembered (a service sees the same ones)."
+        "`_judge` of raw JSON values: plain ones by their type, the others once per distinct value, remembered."
         seen = self.verdicts.setdefault(c, {})
-        kind = "non_finite_numbers" if self.schema[c].role == "numeric" else "unseen_categories"
+        numeric = self.schema[c].role == "numeric"
+        kind = "non_finite_numbers" if numeric else "unseen_categories"
+        by_type = (int, float) if numeric else (int, float, str, bool) if self.known.get(str(c)) is None else ()
         given = np.empty(len(values), bool)
         bad = np.empty(len(values), bool)
         for i, v in enumerate(values):
-            verdict = seen.get((type(v), v))
+            verdict = (False, False) if v is None else _by_type(v, numeric) if type(v) in by_type else None
+            if verdict is None: verdict = seen.get((type(v), v))
             if verdict is None:
-                g, b, _ = self._judge(c, pd.Series([v], dtype=object))
-                verdict = (bool(g[0]), bool(b[0]))
+                verdict = self._one(c, v, numeric)
                 if len(seen) < self.MEMO: seen[(type(v), v)] = verdict
             given[i], bad[i] = verdict
         return given, bad, kind
+
+    def _one(self, c, v, numeric: bool) -> tuple:
+        "(given, bad) of one raw value, as `_judge` finds it: a category's key looked up in the set, not with isin."
+        if numeric:
+            g, b, _ = self._judge(c, pd.Series([v], dtype=object))
+            return bool(g[0]), bool(b[0])
+        key = as_keys(pd.Series([v], dtype=object)).iloc[0]
+        given = bool(pd.notna(key))
+        return given, given and key not in self.known[str(c)]
 
     def add(self, X, # rows as given: a DataFrame, or a list of records ({column: raw JSON value})
            ) -> "InputIssues":
