@@ -12,8 +12,9 @@ dep_time, dep_delay, air_time dropped), saved as a bundle, then measured three w
    session's run on ready (1, 1) arrays, and the same from the record dict (arrays built per call, as a client does).
 2. HTTP: `mle serve BUNDLE` in a subprocess on 127.0.0.1, without and with `--log` (the prediction log); an open-loop
    load generator (plain asyncio HTTP/1.1 over keep-alive connections, one request due every 1/RATE s whatever the
-   answers do) sends single-record POST /predict bodies from the data for DURATION s at each rate in turn. Latency p50/p99/max of the answers, p99 of
-   every answer (503s included), the shed share (503 with Retry-After), other 5xx, unanswered, achieved rates.
+   answers do) sends single-record POST /predict bodies from the data for DURATION s at each rate in turn. Latency
+   p50/p99/max of the answers, p99 of every answer (503s included), the shed share (503 with Retry-After), other 5xx,
+   unanswered, achieved rates.
 3. Batch: `score_file` of the whole parquet file (chunked, written to parquet) in rows/s, against the raw boosters
    predicting the same rows from an already-preprocessed numpy matrix (no reading, parsing or writing), and the peak
    RSS of the scoring process (memory bound).
