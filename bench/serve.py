@@ -23,7 +23,7 @@ Usage:  .venv/bin/python bench/serve.py [--rates 100,200,400,800] [--duration 20
 Writes: bench/results/serve.json
 """
 from __future__ import annotations
-import argparse, asyncio, datetime, json, signal, socket, subprocess, sys, tempfile, time
+import argparse, asyncio, datetime, gc, json, signal, socket, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import _common
@@ -164,6 +164,8 @@ def http(bundle: Path, df, rates: list, duration: float, log: Path|None = None, 
         recs = json.loads(sample.to_json(orient="records", date_format="iso"))           # dates as clients send them
         bodies = [json.dumps(r).encode() for r in recs]
         asyncio.run(_load(url, bodies[:50], 50, min(3.0, duration)))            # warm-up
+        gc.collect()
+        gc.freeze()              # this process holds the model and the data: its full collections stalled the generator
         out = {}
         for rate in rates:
             cpu0 = _cpu_seconds(srv.pid)
