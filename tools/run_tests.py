@@ -18,6 +18,10 @@ Usage:
     python tools/run_tests.py                  # everything
     python tools/run_tests.py nbs/01_data.ipynb 'nbs/reports/*.ipynb'   # only these notebooks
 
+Notebooks start longest first, by the seconds each took in the run recorded in tools/test_durations.json (a notebook
+not listed there starts first), so the long ones do not start last and leave a core idle at the end; with
+MLE_RECORD_DURATIONS=1 a run rewrites that file with its own figures.
+
 Environment: MLE_TEST_WORKERS (default 2) notebooks run at the same time. TMPDIR is set to a scratch
 directory for the run (what the notebooks write to temporary directories), removed at the end.
 Plain stdlib only.
@@ -133,13 +137,25 @@ def readme_check():
     return ok
 
 
-def test_notebook(nb):
+DURATIONS = ROOT/"tools"/"test_durations.json"
+
+
+def longest_first(nbs):
+    "The notebooks in the order to start them: unknown ones first, then by their recorded seconds, longest first."
+    import json
+    known = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    return sorted(nbs, key=lambda nb: -known.get(rel(nb), float("inf")))
+
+
+def test_notebook(nb, took=None):
     t0 = time.time()
     cmd = [tool("nbdev-test"), str(nb),  # nbdev 3: the path is positional (`--path` is ambiguous)
            "--flags", "slow", "--n-workers", "0"]
     try: r = run(cmd); ok, out = r.returncode == 0, r.stdout
     except Exception as e: ok, out = False, f"could not run {cmd[0]}: {e!r}"
-    say(f"{'PASS' if ok else 'FAIL'} {rel(nb)} ({time.time()-t0:.1f}s)")
+    seconds = time.time() - t0
+    if took is not None: took[rel(nb)] = round(seconds, 1)
+    say(f"{'PASS' if ok else 'FAIL'} {rel(nb)} ({seconds:.1f}s)")
     if not ok: say(tail(out))
     return ok
 
@@ -190,9 +206,13 @@ def _main(args):
         nbs = notebooks()
     workers = max(1, int(os.environ.get("MLE_TEST_WORKERS", "2")))
     say(f"Testing {len(nbs)} notebook(s), {workers} at a time")
+    took = {}
     with ThreadPoolExecutor(max_workers=workers) as ex:
-        futs = [ex.submit(test_notebook, nb) for nb in nbs]
+        futs = [ex.submit(test_notebook, nb, took) for nb in longest_first(nbs)]
         results += [f.result() for f in as_completed(futs)]
+    if os.environ.get("MLE_RECORD_DURATIONS") == "1":
+        import json
+        DURATIONS.write_text(json.dumps(dict(sorted(took.items())), indent=1) + "\n")
     passed = sum(results); failed = len(results) - passed
     say(f"Total wall time: {time.time()-t0:.1f}s")
     say(f"{passed} passed, {failed} failed")
