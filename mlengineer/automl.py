@@ -15,10 +15,12 @@ from sklearn.base import BaseEstimator
 from fastcore.basics import patch
 from .errors import *
 from .data import Schema, infer_schema, cv_folds, as_numbers
+from .console import get_logger, progress
 from .engine.search import run_search, get_metric, refit_reserve
 from .engine.models import FAMILIES
 from .engine.ensemble import greedy_ensemble, combine, BaggedModel, EnsembleModel, fit_temperature, temper
 from .engine.features import as_keys, training_categories
+_log = get_logger(__name__)
 
 # %% auto #0
 __all__ = ['SMALL_ROWS', 'frame_sha256', 'check_input', 'AutoML']
@@ -107,7 +109,7 @@ class AutoML(BaseEstimator):
                  distill:bool=False, # replace the chosen model by one LightGBM trained on its predictions
                  select_features:bool=False, # backward feature selection before the search
                  isolate:bool=True, # run trials in a worker process that can be killed; False: in this one
-                 verbose:bool=False, # print a line per trial
+                 verbose:bool=False, # log a line per trial (INFO on the 'mlengineer' logger)
                 ):
         self.target = target
         self.task = task
@@ -404,17 +406,21 @@ def _build(self:AutoML, res, y_enc, schema, end=None, refit=frozenset()):
     members, w, self.refitted_ = [], [], []
     chosen = [t for t, wt in zip(ok, weights) if wt > 0]
     saving = sum(map(self._save_seconds, chosen))
+    n_refits = sum(t.family in refit for t in chosen)
+    bar = progress(total=n_refits, desc="refit", unit=" models", enabled=n_refits > 0)
     for t, wt in zip(ok, weights):
         if wt <= 0: continue
         with open(t.model_path, "rb") as f: models = pickle.load(f)    # our own worker's files
         fewer = self._save_seconds(t) * (1 - 1 / max(len(t.fold_scores), 1))
         full = res.refit(t, None if end is None else end - saving - 1.0) if t.family in refit else None
+        bar.update(int(t.family in refit))
         if full is not None:
             models = [full]
             self.refitted_.append(t.name)
             saving -= fewer
         members.append(BaggedModel(models, schema.task, k, name=t.name))
         w.append(float(wt))
+    bar.close()
     self.model_ = EnsembleModel(members, np.array(w) / np.sum(w), schema.task, k, pool=self.pool_)
     self.oof_ = combine([t.oof for t in ok], weights, self.pool_)     # the chosen model's, row for row
     self.oof_y_ = y_enc
@@ -479,7 +485,7 @@ def fit(self:AutoML,
     res = run_search(data[schema.features], y_enc, schema, folds=folds, metric=self.metric, deadline=deadline,
                      families=self.families, seed=self.seed, n_jobs=self.n_jobs, memory_limit_mb=self.memory_limit_mb,
                      max_trials=self.max_trials, deterministic=self.deterministic, isolate=self.isolate,
-                     log=print if self.verbose else None, keep_worker=bool(refit),
+                     log=_log.info if self.verbose else None, keep_worker=bool(refit),
                      reserve=None if deadline is None else reserve)
     end = None if self.time_budget is None or self.deterministic else t0 + self.time_budget
     try: self._build(res, y_enc, schema, end, refit)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 from .errors import MLEngineerError, ConfigError
 from . import __version__
+from .console import CommandParser, EXIT_STATUS_HELP, add_examples, configure_logging, get_logger
 
 # %% auto #0
 __all__ = ['cmd_data', 'cmd_evaluate', 'cmd_report', 'cmd_train', 'cmd_split', 'cmd_predict', 'cmd_export', 'cmd_serve',
@@ -31,10 +32,13 @@ def _add_seed(p: argparse.ArgumentParser, help: str|None = "random seed (default
     p.add_argument("--seed", type=int, default=0, help=help)
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="mle", description="mlengineer: from a raw table to a deployed, explained, fair, "
-                                "monitored model.", epilog="Run `mle VERB --help` for a verb's options.")
+    p = CommandParser(prog="mle", description="mlengineer: from a raw table to a deployed, explained, fair, monitored "
+                      "model.", epilog=f"Run `mle VERB --help` for a verb's options and an example.\n\n{EXIT_STATUS_HELP}")
     p.add_argument("--version", action="version", version=f"mlengineer {__version__}")
     p.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="also debug lines on stderr")
+    p.add_argument("-q", "--quiet", dest="quiet_all", action="store_true", help="only warnings and errors on stderr: "
+                   "no information lines, no progress bars")
     sub = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     d = sub.add_parser("data", help="infer the schema and task and check data quality",
                        description="Print each column's role (with the reason), the task the target defines, "
@@ -202,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     mo.add_argument("--alpha", type=float, default=0.05, help="false-discovery rate of the drift tests (default 0.05)")
     _add_seed(mo, None)
     mo.add_argument("--out-dir", help="folder to write to (default: reports/<model folder name>)")
-    ml = sub.add_parser("monitor-labels", help=argparse.SUPPRESS, prog="mle monitor labels",
+    ml = sub.add_parser("monitor-labels", prog="mle monitor labels",         # no help=: hidden from the verbs
                         description="Join labels that arrived later into a prediction log, by request id.")
     ml.add_argument("log", help="prediction log (SQLite) written by mle serve --log")
     ml.add_argument("file", help="labels: .csv or .parquet with the request id and the label")
@@ -230,6 +234,7 @@ def _parser() -> argparse.ArgumentParser:
     rt.add_argument("--max-latency-us", type=float, help="absolute cap on the challenger's single-row latency")
     rt.add_argument("--no-promote", action="store_true", help="decide and record, but do not promote")
     _add_seed(rt, None)
+    add_examples(p)
     return p
 
 def _add_model_args(p, data_help):
@@ -599,6 +604,8 @@ def main(argv:list|None=None, # the arguments after `mle` (default: sys.argv[1:]
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:2] == ["monitor", "labels"]: argv = ["monitor-labels"] + argv[2:]
     a = p.parse_args(argv)
+    configure_logging(-1 if a.quiet_all else a.verbose)
+    get_logger(__name__).debug(f"mle {' '.join(argv)} (mlengineer {__version__}, Python {sys.version.split()[0]})")
     verbs = {"data": cmd_data,
              "report": cmd_report,
              "split": cmd_split,

@@ -10,6 +10,7 @@ import hashlib, json, os, platform, shlex, sys, tempfile, datetime as dt
 from importlib import metadata, resources
 from pathlib import Path
 from .errors import *
+from .console import show_progress
 
 # %% auto #0
 __all__ = ['TEMPLATES', 'available_reports', 'template_path', 'file_sha256', 'library_versions', 'provenance',
@@ -195,12 +196,13 @@ def run_report(kind:str, # the report's name
     prov = provenance(kind, params, data=params.get("data", data), seed=seed, cli=cli, out_dir=out_dir,
                       name=name)
     name = name or kind
+    bar = dict(desc=f"report {name}", file=sys.stderr) if show_progress() else False    # papermill's, over the cells
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=f".{name}-") as work:
         work = Path(work)
         nb_tmp = work / f"{name}.ipynb"
         try:
             pm.execute_notebook(str(template), str(nb_tmp), parameters={**params, "provenance": prov},
-                                kernel_name=kernel_name, cwd=str(work), progress_bar=False, log_output=False,
+                                kernel_name=kernel_name, cwd=str(work), progress_bar=bar, log_output=False,
                                 execution_timeout=timeout, kernel_manager_class=_kernel_manager())
         except Exception as e:
             failed = out_dir / f"{name}.failed.ipynb"

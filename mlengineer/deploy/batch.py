@@ -17,6 +17,7 @@ from ..errors import *
 from ..data import file_kind, csv_layout, parse_error, as_numbers, as_dates
 from ..bundle import temp_beside, remove_stale_temps
 from ..inputs import InputIssues
+from ..console import progress
 
 # %% ../../nbs/33_batch.ipynb #48890ec4
 def predict_array(model, # a fitted AutoML
@@ -242,24 +243,16 @@ def _with_gaps(frame: pd.DataFrame, positions: np.ndarray, start: int, end: int)
 
 # %% ../../nbs/33_batch.ipynb #99c92916
 class _Progress:
-    "A progress line on stderr: rewritten in place on a terminal, at most one line every 5 s otherwise."
+    "The scoring bar on stderr (04_console's `progress`): rows, rate and rejects; off unless stderr is a terminal."
     def __init__(self, enabled: bool, total: int|None = None):
-        self.enabled = enabled
-        self.total = total
-        self.t0 = time.time()
-        self.last = 0.0
-        self.tty = enabled and hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
+        self.bar = progress(total=total, desc="scoring", unit=" rows", unit_scale=True, enabled=enabled)
+        self.rows = 0
 
     def __call__(self, rows: int, rejected: int, done: bool = False):
-        if not self.enabled: return
-        now = time.time()
-        if not done and now - self.last < (0.5 if self.tty else 5.0): return
-        self.last = now
-        rate = rows / max(now - self.t0, 1e-9)
-        of = f" of {self.total:,} ({rows / self.total:.0%})" if self.total else ""
-        line = f"scored {rows:,} rows{of}, {rate:,.0f} rows/s, {rejected:,} rejected"
-        text = ("\r" + line) if self.tty else line
-        print(text, end="\n" if done or not self.tty else "", file=sys.stderr, flush=True)
+        self.bar.update(rows - self.rows)
+        self.rows = rows
+        self.bar.set_postfix_str(f"{rejected:,} rejected", refresh=False)
+        if done: self.bar.close()
 
 def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq") or file_kind(path) == "parquet"
@@ -347,7 +340,7 @@ def score_file(model, # a fitted AutoML or a bundle directory
                out_path, # the output file, .csv or .parquet
                *,
                chunk_rows:int=50_000, # rows read, scored and written at a time
-               progress:bool=True, # print a progress line on stderr
+               progress:bool=True, # a progress bar on stderr (on a terminal only, or with MLE_PROGRESS=1)
                rejects_path=None, # where the rejects go (default `<out>.rejects.csv`)
                sep:str|None=None, # the CSV delimiter (default: sniffed)
                encoding:str|None=None, # the CSV encoding (default: sniffed, with fallbacks)
@@ -396,6 +389,7 @@ def score_file(model, # a fitted AutoML or a bundle directory
             where = rejects.commit()
             break
         except UnicodeDecodeError:
+            show.bar.close()
             writer.abort()
             rejects.abort()
             if enc == attempts[-1]:

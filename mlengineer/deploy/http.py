@@ -16,8 +16,10 @@ import pandas as pd
 from ..errors import *
 from .batch import first_line, as_model
 from ..inputs import ISSUE_KINDS
+from ..console import get_logger
 from .records import (need_serve, RequestError, read_records, Loaded, predict_records, explain_record,
                                        explainable)
+_log = get_logger(__name__)
 
 # %% ../../nbs/35_http.ipynb #3fbf6bb7
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -632,8 +634,7 @@ def serve(bundle_or_registry_ref, # a bundle directory, a fitted AutoML, or a re
     app = make_app(**kw, log_hook=log_hook)                     # loaded once here: a bad bundle fails once, clearly
     ident = app.state.service.current.identity
     each = f" in {workers} worker processes" if workers > 1 else ""
-    print(f"serving {ident['name']} version {ident['version']} on http://{host}:{port}{each} (docs: /docs)",
-          file=sys.stderr)
+    _log.info(f"serving {ident['name']} version {ident['version']} on http://{host}:{port}{each} (docs: /docs)")
     if workers == 1: return uvicorn.run(app, host=host, port=port, log_level=log_level)
     del app
     _serve_workers(kw, workers, host, port, log_level)

@@ -15,7 +15,9 @@ import pandas as pd
 from fastcore.basics import patch
 from ..errors import *
 from ..data import Schema
+from ..console import get_logger, progress
 from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
+_log = get_logger(__name__)
 
 # %% auto #0
 __all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'REPEATS', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'SearchResult',
@@ -564,6 +566,8 @@ def run_search(X:pd.DataFrame, # the feature columns
         ws = time.time()
         worker = start_worker()
         worker_start = time.time() - ws
+        _log.debug(f"search: {len(fams)} families on {len(X):,} rows; the worker started in {worker_start:.2f}s")
+        bar = progress(total=max_trials, desc="search", unit=" trials")
         try:
             while True:
                 now = time.time()
@@ -627,7 +631,9 @@ def run_search(X:pd.DataFrame, # the feature columns
                 trials.append(t)
                 outcome = f"{m.name} {m.display(t.score):.5f}" if t.score is not None else (t.error or "")
                 say(f"{t.end:7.1f}s {t.name:14s} {status:8s} {outcome}")
+                bar.update(1)
         finally:
+            bar.close()
             if worker is not None and not keep_worker: worker.close()
         if not any(t.status == "ok" for t in trials):
             # nothing finished (a budget too short for this machine or data): one quick LightGBM in this process,
