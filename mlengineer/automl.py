@@ -627,3 +627,28 @@ def load(cls:AutoML,
     aml.n_features_in_ = len(aml.schema_.features)
     aml.feature_names_in_ = np.array(aml.schema_.features, dtype=object)
     return aml
+
+# %% ../nbs/14_automl.ipynb #60682662
+@patch
+def _repr_html_(self:AutoML) -> str:
+    "The model in JupyterLab: task, metric, CV score, deployed candidate, the leaderboard's top rows (unfitted: a line)."
+    import html
+    if not hasattr(self, "model_"):
+        return (f"<p><b>AutoML</b>, not fitted: target {html.escape(repr(self.target))}, task {html.escape(self.task)}, "
+                f"time budget {html.escape(str(self.time_budget))} s. Call <code>fit</code>.</p>")
+    lb = self.leaderboard_
+    front = getattr(self, "front_", None)
+    deployed = "the ensemble"
+    if front is not None and "chosen" in front and front.chosen.any(): deployed = str(front[front.chosen].candidate.iloc[0])
+    head = (f"<p><b>AutoML</b>: {html.escape(self.task_)} on <code>{html.escape(str(self.schema_.target))}</code>, "
+            f"{self.manifest_['n_rows']:,} rows. Metric {html.escape(self.metric_)}: cross-validated "
+            f"<b>{self.ensemble_score_:.4f}</b> (best single model <b>{html.escape(str(lb.model.iloc[0]))}</b> "
+            f"{self.best_single_:.4f}); deployed: {html.escape(deployed)}.</p>")
+    cols = [c for c in ("model", "weight", "family", "status", "score", "score_std", "fit_seconds") if c in lb]
+    return head + lb[cols].head(5).round(4).to_html(index=False, border=0, escape=True)
+
+# %% ../nbs/14_automl.ipynb #09de431d
+@patch
+def _repr_mimebundle_(self:AutoML, **kwargs) -> dict:
+    "What Jupyter shows: this model's HTML (not scikit-learn's estimator diagram) and its plain repr."
+    return {"text/plain": repr(self), "text/html": self._repr_html_()}

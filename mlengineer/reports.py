@@ -6,7 +6,7 @@ Docs: https://mlengineer.github.io/mlengineer/reports.html.md"""
 
 # %% ../nbs/50_reports.ipynb #05f71cee
 from __future__ import annotations
-import hashlib, json, os, platform, shlex, sys, tempfile, datetime as dt
+import hashlib, json, os, platform, shlex, sys, tempfile, time, datetime as dt
 from importlib import metadata, resources
 from pathlib import Path
 from .errors import *
@@ -14,7 +14,8 @@ from .console import show_progress
 
 # %% auto #0
 __all__ = ['TEMPLATES', 'available_reports', 'template_path', 'file_sha256', 'library_versions', 'provenance',
-           'provenance_markdown', 'show_provenance', 'show_figure', 'report_index', 'run_report']
+           'provenance_markdown', 'show_provenance', 'show_figure', 'key_figures', 'figure_text', 'report_index',
+           'run_report']
 
 # %% ../nbs/50_reports.ipynb #94888a47
 TEMPLATES = Path(str(resources.files("mlengineer"))) / "templates"   # nbs/reports in a checkout (a symlink)
@@ -121,6 +122,37 @@ def show_figure(fig, # a matplotlib Figure (pyplot's or a bare one)
     plt.close(fig)
     display(Image(buf.getvalue()))
 
+# %% ../nbs/50_reports.ipynb #f3512e35
+def key_figures(kind:str, # the report's name: data, train, evaluate, fairness or monitor
+                path=None, # where to write them (a template's `figures_path`); None: only return them
+                **figures, # the figures, plain JSON values
+               ) -> dict:
+    "A report's key figures, written as JSON to `path` (when given) for `run_report` to keep beside the report."
+    out = dict(kind=kind, figures=figures)
+    if path is not None: Path(path).write_text(json.dumps(out, default=str), encoding="utf-8")
+    return out
+
+# %% ../nbs/50_reports.ipynb #a7a1133a
+def _plural(n, word: str) -> str: return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+_FIGURE_TEXT = {
+    "data": lambda f: (f"{_plural(f['rows'], 'row')} × {_plural(f['columns'], 'column')}, "
+                       f"{_plural(f['findings'], 'finding')} ({_plural(f['warnings'], 'warning')})"),
+    "train": lambda f: f"CV {f['metric']} {f['cv_score']:.4f} (best single model {f['best_model']})",
+    "evaluate": lambda f: f"test {f['metric']} {f['value']:.4f} on {_plural(f['rows'], 'row')}",
+    "fairness": lambda f: (f"largest disparity: {f['metric']} {f['value']:.3f} by {f['attribute']} "
+                           f"({f['higher']} against {f['lower']})"),
+    "monitor": lambda f: f"verdict {f['status'].upper()}: {_plural(f['alerts'], 'alert')} on {_plural(f['rows'], 'row')}",
+}
+
+def figure_text(kind:str, # the report's kind
+                figures:dict, # its key figures, from `key_figures`
+               ) -> str:
+    "The key figure of a report in a few words; '' when it has none."
+    if not figures or kind not in _FIGURE_TEXT: return ""
+    try: return _FIGURE_TEXT[kind](figures)
+    except (KeyError, TypeError, ValueError): return ""
+
 # %% ../nbs/50_reports.ipynb #e5d0893e
 def _html(nb_path: Path) -> str:
     import nbformat
@@ -152,26 +184,53 @@ def _failure(e, nb_out: Path) -> str:
     return f"{where}: {ename}: {first}. The executed notebook is kept at '{nb_out}'"
 
 # %% ../nbs/50_reports.ipynb #dae7be9d
+def _index_entry(p: Path) -> dict:
+    "One report of a folder: its file, title, when it was written, its key figure and command (from its sidecar)."
+    import re
+    m = re.search(r"<h1[^>]*>(.*?)</h1>", p.read_text(encoding="utf-8", errors="replace"), re.S)
+    title = re.sub(r"<[^>]+>", "", m.group(1)).replace("\u00b6", "").strip() if m else p.stem
+    side = p.with_suffix(".figures.json")
+    info = {}
+    if side.is_file():
+        try: info = json.loads(side.read_text(encoding="utf-8"))
+        except (OSError, ValueError): info = {}
+    return dict(file=p.name, title=title, written_at=info.get("written_at", p.stat().st_mtime),
+                figure=figure_text(info.get("kind", ""), info.get("figures") or {}), command=info.get("command"),
+                generated_at=info.get("generated_at"))
+
 def report_index(out_dir, # a report folder
                 ) -> Path:
-    "Write `out_dir/index.html`, the folder's reports (every other .html file) with their titles; return its path."
-    import html, re
+    "Write `out_dir/index.html`: the folder's reports, newest first, with title, key figure and command; its path."
+    import html
     out_dir = Path(out_dir)
+    entries = [_index_entry(p) for p in out_dir.glob("*.html") if p.name != "index.html"]
+    entries.sort(key=lambda e: (-e["written_at"], e["file"]))
     items = []
-    for p in sorted(out_dir.glob("*.html")):
-        if p.name == "index.html": continue
-        m = re.search(r"<h1[^>]*>(.*?)</h1>", p.read_text(encoding="utf-8", errors="replace"), re.S)
-        title = re.sub(r"<[^>]+>", "", m.group(1)).replace("\u00b6", "").strip() if m else p.stem
-        items.append(f'<li><a href="{html.escape(p.name)}">{html.escape(p.name)}</a>: {html.escape(title)}</li>')
+    for e in entries:
+        figure = f" <b class='figure'>{html.escape(e['figure'])}</b>" if e["figure"] else ""
+        when = f" <small>{html.escape(e['generated_at'])}</small>" if e["generated_at"] else ""
+        command = f"<br><code>{html.escape(e['command'])}</code>" if e["command"] else ""
+        link = f'<a href="{html.escape(e["file"])}">{html.escape(e["file"])}</a>'
+        items.append(f"<li>{link}: {html.escape(e['title'])}.{figure}{when}{command}</li>")
     name = html.escape(out_dir.name)
     page = (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>Reports: {name}</title></head>\n"
-            f"<body><h1>Reports: {name}</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</body></html>\n")
+            f"<body><h1>Reports: {name}</h1>\n<p>Newest first.</p>\n<ul>\n" + "\n".join(items)
+            + "\n</ul>\n</body></html>\n")
     tmp = out_dir / ".index.html.tmp"
     tmp.write_text(page, encoding="utf-8")
     os.replace(tmp, out_dir / "index.html")
     return out_dir / "index.html"
 
 # %% ../nbs/50_reports.ipynb #653d5477
+def _sidecar(kind: str, figures_file: Path, prov: dict) -> dict:
+    "What `<name>.figures.json` holds: the template's key figures (if it wrote them), the command, when."
+    figures = {}
+    if figures_file.is_file():
+        try: figures = json.loads(figures_file.read_text(encoding="utf-8")).get("figures") or {}
+        except ValueError: figures = {}
+    return dict(kind=kind, figures=figures, command=prov["command"], generated_at=prov["generated_at"],
+                written_at=time.time())
+
 def run_report(kind:str, # the report's name
                params:dict, # the template's parameters
                out_dir, # the report folder (created if need be)
@@ -201,7 +260,8 @@ def run_report(kind:str, # the report's name
         work = Path(work)
         nb_tmp = work / f"{name}.ipynb"
         try:
-            pm.execute_notebook(str(template), str(nb_tmp), parameters={**params, "provenance": prov},
+            pm.execute_notebook(str(template), str(nb_tmp), parameters={**params, "provenance": prov,
+                                                                   "figures_path": str(work / "figures.json")},
                                 kernel_name=kernel_name, cwd=str(work), progress_bar=bar, log_output=False,
                                 execution_timeout=timeout, kernel_manager_class=_kernel_manager())
         except Exception as e:
@@ -210,7 +270,10 @@ def run_report(kind:str, # the report's name
             raise ReportError(f"The {kind} report failed{_failure(e, failed)}.") from None
         html_tmp = work / f"{name}.html"
         html_tmp.write_text(_html(nb_tmp), encoding="utf-8")
+        side_tmp = work / f"{name}.figures.json"
+        side_tmp.write_text(json.dumps(_sidecar(kind, work / "figures.json", prov), default=str), encoding="utf-8")
         os.replace(nb_tmp, out_dir / f"{name}.ipynb")
+        os.replace(side_tmp, out_dir / f"{name}.figures.json")
         os.replace(html_tmp, out_dir / f"{name}.html")
     (out_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)
     report_index(out_dir)

@@ -346,3 +346,21 @@ def evaluate(model, # a fitted AutoML, or the path of a saved bundle
         X = df[[c for c in model.schema_.features if c in df.columns]]
         if X.shape[1]: ws = weak_slices(X, y, pred, task, min_rows=max(20, math.ceil(0.03 * len(df))), seed=seed)
     return Evaluation(task, target, table, y, pred, classes, main, thr_res, decision, conf, ws, notes)
+
+# %% ../../nbs/22_evaluate.ipynb #fc7cedd5
+@patch
+def _repr_html_(self:Evaluation) -> str:
+    "The evaluation in JupyterLab: the main metric with its interval, the summary, the metrics table, the plots (PNG)."
+    import base64, html, io
+    m = self.metrics.set_index("metric")
+    k = self.main_metric
+    interval = ""
+    if np.isfinite(m.low[k]): interval = f" (interval {_num(m.low[k])} to {_num(m.high[k])})"
+    head = (f"<p><b>Evaluation</b> of <code>{html.escape(str(self.target))}</code> ({self.task}) on {len(self.y):,} "
+            f"rows: <b>{html.escape(_PRETTY.get(k, k))} {_num(m.value[k])}</b>{interval}.</p>")
+    buf = io.BytesIO()
+    self.plot().savefig(buf, format="png", dpi=50)
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    table = self.metrics.round(4).to_html(index=False, border=0, escape=True)
+    return (head + f"<p>{html.escape(self.summary())}</p>" + table
+            + f'<img alt="evaluation plots" src="data:image/png;base64,{png}">')

@@ -656,3 +656,17 @@ def run_search(X:pd.DataFrame, # the feature columns
     except BaseException:                 # an error or Ctrl-C: a work directory of our own (it holds the data) goes too
         if own: shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+# %% ../../nbs/12_search.ipynb #d218ae2a
+@patch
+def _repr_html_(self:SearchResult) -> str:
+    "The search in JupyterLab: trials, finished, seconds, the metric and the best trial, over the leaderboard's top rows."
+    import html
+    lb = self.leaderboard()
+    ok = self.ok
+    best = ", none finished"
+    if ok: best = f"; best <b>{html.escape(ok[0].name)}</b> {self.metric.display(ok[0].score):.4f}"
+    head = (f"<p><b>Search</b>: {len(self.trials)} trial(s), {len(ok)} finished, in {self.elapsed:.1f} s; "
+            f"metric {html.escape(self.metric.name)}{best}.</p>")
+    cols = ["model", "family", "origin", "status", "score", "score_std", "fit_seconds", "predict_us"]
+    return head + lb[cols].head(10).round(4).to_html(index=False, border=0, escape=True)

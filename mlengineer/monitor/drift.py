@@ -618,6 +618,24 @@ def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sampl
     alerts = _alerts(table, mv, preds, m, alpha)
     return DriftReport(table, mv, preds, alerts, len(ref), m, alpha, int(n_null), skipped, judged)
 
+# %% ../../nbs/40_drift.ipynb #ad725268
+@patch
+def _repr_html_(self:DriftReport) -> str:
+    "The drift report in JupyterLab: drifted or not, the sizes, the alerts, the per-column table (drifted first)."
+    import html
+    state = "<b style='color:#b00'>DRIFT</b>" if self.drifted else "<b>no drift</b>"
+    if not self.judged: state = "<b>too small to judge</b>"
+    cols = ", ".join(html.escape(str(c)) for c in self.drifted_columns) or "none"
+    head = (f"<p><b>Drift</b>: {state}. {self.n_current:,} window rows against {self.n_reference:,} reference rows; "
+            f"drifted columns: {cols}.</p>")
+    alerts = "".join(f"<li>{html.escape(a['message'])}</li>" for a in self.alerts[:10])
+    more = len(self.alerts) - 10
+    if more > 0: alerts += f"<li>... and {more} more</li>"
+    show = [c for c in ("role", "drifted", "rank", "importance_rank", "p_value", "q_value", "missing_ref", "missing_cur")
+            if c in self.columns]
+    t = self.columns.sort_values(["drifted", "importance"], ascending=[False, False])[show]
+    return head + (f"<ul>{alerts}</ul>" if alerts else "") + t.round(4).to_html(border=0, escape=True)
+
 # %% ../../nbs/40_drift.ipynb #dfd8efc0
 @patch
 def summary(self:DriftReport) -> str:

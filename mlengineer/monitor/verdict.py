@@ -117,6 +117,22 @@ def monitor(automl, # a fitted (or loaded) AutoML
     action = _action({a["kind"] for a in alerts}, has_labels, dr.judged)
     return Monitoring(dr, perf, alerts, action, len(df), has_labels, dr.judged)
 
+# %% ../../nbs/42_verdict.ipynb #75914643
+from fastcore.basics import patch
+
+@patch
+def _repr_html_(self:Monitoring) -> str:
+    "The monitoring result in JupyterLab: the status, the verdict, the action, the alerts."
+    import html
+    status = {"alert": "<b style='color:#b00'>ALERT</b>", "ok": "<b style='color:#070'>OK</b>",
+              "too_small": "<b>TOO SMALL TO JUDGE</b>"}[self.status]
+    alerts = "".join(f"<li>{html.escape(a['kind'])}: {html.escape(a['message'])}</li>" for a in self.alerts[:12])
+    more = len(self.alerts) - 12
+    if more > 0: alerts += f"<li>... and {more} more</li>"
+    listed = f"<ul>{alerts}</ul>" if alerts else ""
+    return (f"<p><b>Monitoring</b>: {status} ({self.n_rows:,} rows)</p><p>{html.escape(self.verdict())}</p>"
+            f"<p><b>Action:</b> {html.escape(self.action)}</p>" + listed)
+
 # %% ../../nbs/42_verdict.ipynb #99c3d171
 def simulate(automl, # a fitted AutoML
              pool:pd.DataFrame, # rows like the training data that the model did not see
