@@ -104,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--chunk-rows", type=int, default=50_000,
                     help="rows scored at a time; memory stays bounded (default 50000)")
     pr.add_argument("--quiet", action="store_true", help="no progress line")
+    pr.add_argument("--cluster", help="score on a Dask cluster: local[:N] or tcp://HOST:PORT (needs the dask extra); "
+                    "DATA may be a folder or glob of files, --out is a folder of Parquet parts with _SUCCESS")
     ex = sub.add_parser("export", help="write a model as one ONNX file that scores without mlengineer",
                         description="Write the whole deployed model (preprocessing, every member, the ensemble) as "
                                     "one ONNX graph, checked on the bundle's reference sample with onnxruntime (no "
@@ -206,6 +208,8 @@ def _parser() -> argparse.ArgumentParser:
     mo.add_argument("--alpha", type=float, default=0.05, help="false-discovery rate of the drift tests (default 0.05)")
     _add_seed(mo, None)
     mo.add_argument("--out-dir", help="folder to write to (default: reports/<model folder name>)")
+    mo.add_argument("--cluster", help="drift by partitions on a Dask cluster: local[:N] or tcp://HOST:PORT (needs the "
+                    "dask extra); DATA may be a folder or glob of files; writes monitor.json, no HTML report")
     ml = sub.add_parser("monitor-labels", prog="mle monitor labels",         # no help=: hidden from the verbs
                         description="Join labels that arrived later into a prediction log, by request id.")
     ml.add_argument("log", help="prediction log (SQLite) written by mle serve --log")
@@ -471,8 +475,11 @@ def cmd_predict(a:argparse.Namespace, # the parsed command line of `mle predict`
                ) -> int:
     "`mle predict`: score a table with a saved model, in chunks, into a CSV or Parquet file."
     from mlengineer.deploy.batch import score_file
-    r = score_file(a.model, a.data, a.out, chunk_rows=a.chunk_rows, progress=not a.quiet, sep=a.sep,
-                   encoding=a.encoding)
+    if a.cluster:
+        from mlengineer.scale.score import score_dataset
+        r = score_dataset(a.model, a.data, a.out, cluster=a.cluster, chunk_rows=a.chunk_rows)
+    else: r = score_file(a.model, a.data, a.out, chunk_rows=a.chunk_rows, progress=not a.quiet, sep=a.sep,
+                         encoding=a.encoding)
     print(f"wrote {r['rows']:,} predictions to {r['out']} ({r['rows_per_second']:,.0f} rows/s)")
     if r["rejected"] or r["values_missing"]:
         print(f"{r['rejected']:,} row(s) not scored and {r['values_missing']:,} row(s) with unreadable values "
@@ -550,6 +557,7 @@ def cmd_monitor(a:argparse.Namespace, # the parsed command line of `mle monitor`
     from mlengineer.data import load_table
     from mlengineer.errors import ColumnNotFoundError, suggest
     bundle_info(a.model)
+    if a.cluster: return _monitor_cluster(a)
     cols = load_table(a.data).columns                 # a missing file, or a misspelt column: one line, before a kernel
     for opt in ("labels", "time"):
         c = getattr(a, opt)
@@ -569,6 +577,23 @@ def cmd_monitor(a:argparse.Namespace, # the parsed command line of `mle monitor`
     if len(v["alerts"]) > 10: print(f"  ... and {len(v['alerts']) - 10} more alert(s): see the report")
     print(f"wrote {html}")
     return int(v["exit_status"])
+
+def _monitor_cluster(a) -> int:
+    "`mle monitor --cluster`: drift by partitions on a Dask cluster; the verdict printed and written to monitor.json."
+    from mlengineer.scale.monitor import monitor_dataset
+    from mlengineer.errors import ConfigError
+    if a.labels or a.time or a.window:
+        raise ConfigError("--labels, --time and --window are not supported with --cluster yet: monitor without "
+                          "them, or without --cluster.")
+    mon = monitor_dataset(a.model, a.data, cluster=a.cluster, alpha=a.alpha, seed=a.seed)
+    out_dir = Path(a.out_dir or Path("reports") / Path(a.model).name).absolute()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    verdict = out_dir / "monitor.json"
+    verdict.write_text(json.dumps(mon.to_dict(), indent=2, default=str))
+    print(mon.verdict())
+    for x in mon.alerts[:10]: print(f"  - {x['message']}")
+    print(f"wrote {verdict}")
+    return mon.exit_status
 
 # %% ../nbs/60_cli.ipynb #3eedf65f
 def cmd_monitor_labels(a:argparse.Namespace, # the parsed command line of `mle monitor labels`

@@ -19,7 +19,9 @@ from ..engine.features import as_keys, as_datetime, make_preprocessor
 from ..automl import AutoML, check_input
 
 # %% auto #0
-__all__ = ['MIN_ROWS', 'reference_frame', 'reference_importance', 'DomainClassifier', 'DriftReport', 'drift_report']
+__all__ = ['MIN_ROWS', 'canonical_frame', 'reference_frame', 'psi', 'tested_as', 'test_values', 'drift_nulls', 'model_outputs',
+           'level_stats', 'drift_row', 'reference_importance', 'DomainClassifier', 'window_predictions', 'DriftReport',
+           'drift_report', 'judge_drift']
 
 # %% ../../nbs/40_drift.ipynb #949a30da
 def _check_model(automl):
@@ -37,7 +39,7 @@ def _floats(s: pd.Series) -> np.ndarray:
     v = s.to_numpy(dtype=float, na_value=np.nan)
     return np.where(np.isinf(v), np.nan, v)
 
-def _canonical(X: pd.DataFrame, schema) -> pd.DataFrame:
+def canonical_frame(X: pd.DataFrame, schema) -> pd.DataFrame:
     "The schema's feature columns as drift compares them: numbers float, dates as timestamps, the rest as string keys."
     out = {}
     for c in schema.features:
@@ -60,7 +62,7 @@ def reference_frame(automl, # a fitted (or loaded) AutoML
                           "Refit the model.")
     def column(v): return v if isinstance(v, np.ndarray) else pd.Series(v, dtype=object)
     df = pd.DataFrame({c: column(ref["columns"][c]) for c in schema.features})
-    return _canonical(df, schema), np.asarray(ref["pred"], dtype=float)
+    return canonical_frame(df, schema), np.asarray(ref["pred"], dtype=float)
 
 # %% ../../nbs/40_drift.ipynb #d73228e1
 _OTHER = "(other)"
@@ -114,7 +116,7 @@ def _bin_matrix(spec: _Spec) -> np.ndarray:
     b = np.searchsorted(spec.edges, spec.grid, side="right")
     return np.eye(len(spec.edges) + 1)[b]
 
-def _psi(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def psi(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     "Population stability index between bin counts `a` (reference) and `b` (window), half a row added to every bin."
     pa = (a + 0.5) / (a.sum(-1, keepdims=True) + 0.5 * a.shape[-1])
     pb = (b + 0.5) / (b.sum(-1, keepdims=True) + 0.5 * b.shape[-1])
@@ -134,7 +136,7 @@ def _grid_stats(spec: _Spec, R: np.ndarray, X: np.ndarray) -> np.ndarray:
         ks = d.max(1)
         w = (d[:, :-1] * np.diff(spec.grid)).sum(1) / spec.scale
         H = _bin_matrix(spec)
-        out = np.c_[ks, w, _psi(R @ H, X @ H)]
+        out = np.c_[ks, w, psi(R @ H, X @ H)]
     else:
         T = R + X
         N = nr + nx
@@ -191,14 +193,15 @@ def _cache(automl) -> dict:
         c = automl.__dict__["_drift_cache"] = {"reference": automl.reference_}
     return c
 
-def _tested(schema, c) -> str|None:
+def tested_as(schema, c) -> str|None:
     "How column `c` is tested: 'numeric', 'categorical', 'text' (its length, as a number) or None (datetime: skipped)."
     role = schema[c].role
     if role == "datetime": return None
     if role in ("numeric", "text"): return role
     return "categorical"
 
-def _values(s: pd.Series, how: str):
+def test_values(s: pd.Series, how: str):
+    "The values of column `s` as `tested_as` tests them: floats (numbers, text lengths) or the categories as they are."
     if how == "numeric": return s.to_numpy(dtype=float, na_value=np.nan)
     if how == "text": return s.str.len().to_numpy(dtype=float, na_value=np.nan)
     return s
@@ -214,7 +217,7 @@ def _reference_predictions(automl, max_rows: int = 10_000) -> np.ndarray:
         oof = oof[keep]
     return oof
 
-def _nulls(automl, ref: pd.DataFrame, m: int, n_null: int, seed: int) -> dict:
+def drift_nulls(automl, ref: pd.DataFrame, m: int, n_null: int, seed: int) -> dict:
     "Specs and nulls (statistics, calibrated min-p) of every tested column and model output, for windows of `m` rows."
     cache = _cache(automl)
     key = ("null", m, n_null, seed)
@@ -222,12 +225,12 @@ def _nulls(automl, ref: pd.DataFrame, m: int, n_null: int, seed: int) -> dict:
     out = {}
     schema = automl.schema_
     for i, c in enumerate(schema.features):
-        how = _tested(schema, c)
+        how = tested_as(schema, c)
         if how is None: continue
-        v = _values(ref[c], how)
+        v = test_values(ref[c], how)
         spec = _categorical_spec(c, v, m) if how == "categorical" else _numeric_spec(c, v)
         out[c] = _fitted_null(spec, m, n_null, np.random.default_rng([seed, m, i]))
-    for j, (name, v) in enumerate(_outputs(automl, _reference_predictions(automl)).items()):
+    for j, (name, v) in enumerate(model_outputs(automl, _reference_predictions(automl)).items()):
         spec = _numeric_spec(name, v[~np.isnan(v)])
         out[("prediction", name)] = _fitted_null(spec, m, n_null, np.random.default_rng([seed, m, 10_000 + j]))
     cache[key] = out
@@ -237,7 +240,7 @@ def _fitted_null(spec, m, n_null, rng) -> tuple:
     null = _null_stats(spec, m, n_null, rng)
     return spec, null, _calibrate(null)
 
-def _outputs(automl, pred: np.ndarray) -> dict:
+def model_outputs(automl, pred: np.ndarray) -> dict:
     "Named model outputs: 'P(<class>)' for classification (the positive class for binary), 'prediction' for regression."
     if automl.task_ == "regression": return {"prediction": np.asarray(pred, dtype=float)}
     if automl.task_ == "binary": return {f"P({automl.classes_[1]})": np.asarray(pred, dtype=float)}
@@ -255,7 +258,7 @@ def _observed(spec: _Spec, ref_v, cur_v) -> tuple[np.ndarray, int, pd.Series]:
         bins = lambda v: np.bincount(np.searchsorted(spec.edges, v, side="right"), minlength=len(spec.edges) + 1)
         obs = [stats.ks_2samp(x, r, method="asymp").statistic,
                stats.wasserstein_distance(x, r) / spec.scale,
-               float(_psi(bins(r), bins(x)))]
+               float(psi(bins(r), bins(x)))]
         return np.array(obs, dtype=float), n_miss, _NONE_NEW
     x = cur_v.dropna()
     n_miss = int(len(cur_v) - len(x))
@@ -263,11 +266,17 @@ def _observed(spec: _Spec, ref_v, cur_v) -> tuple[np.ndarray, int, pd.Series]:
     if len(x) == 0 or spec.counts.sum() == 0: return np.full(2, np.nan), n_miss, new
     pos = pd.Index(spec.grid[:-1], dtype=object).get_indexer(x.to_numpy(dtype=object))
     xc = np.bincount(np.where(pos < 0, len(spec.grid) - 1, pos), minlength=len(spec.grid))
+    return level_stats(spec, xc), n_miss, new
+
+def level_stats(spec, # a categorical column's reference spec (from `drift_nulls`)
+                xc:np.ndarray, # the window's counts on the spec's grid (its levels, then `(other)`)
+               ) -> np.ndarray:
+    "The chi-squared and Jensen-Shannon statistics of a window's level counts `xc` against the reference's."
     t = np.vstack([spec.counts, xc])
     t = t[:, t.sum(0) > 0]
     chi2 = stats.chi2_contingency(t, correction=False).statistic if t.shape[1] > 1 else 0.0
     js = jensenshannon(spec.counts / spec.counts.sum(), xc / xc.sum(), base=2)
-    return np.array([chi2, js], dtype=float), n_miss, new
+    return np.array([chi2, js], dtype=float)
 
 def _new_values(new: pd.Series, shown: int = 5) -> str:
     "The values never seen in the reference, most frequent first, as text: \"'maybe' (30), 'n/a' (2)\"."
@@ -278,7 +287,17 @@ def _new_values(new: pd.Series, shown: int = 5) -> str:
 def _test_one(spec, null, tnull, ref_v, cur_v) -> dict:
     "One column's (or output's) row of the drift table: statistics, p-values, missing rates, values never seen."
     obs, n_miss, new = _observed(spec, ref_v, cur_v)
-    m = len(cur_v)
+    return drift_row(spec, null, tnull, obs, n_miss, new, len(cur_v))
+
+def drift_row(spec, # a column's (or model output's) reference spec, from `drift_nulls`
+              null:np.ndarray, # its null statistics, from `drift_nulls`
+              tnull:np.ndarray, # its calibrated null of the combined p-value, from `drift_nulls`
+              obs:np.ndarray, # the window's statistics (NaN when the window or the reference has no value)
+              n_miss:int, # the window's missing values
+              new:pd.Series, # the window's values the reference never saw (categorical; else empty)
+              m:int, # the window's rows
+             ) -> dict:
+    "A row of the drift table from a window's observed statistics: p-values, missing rates, values never seen."
     row = dict(test=spec.kind, missing_ref=spec.n_missing / spec.n, missing_cur=n_miss / max(m, 1),
                new_levels=len(new), new_share=len(new) / max(m, 1), new_values=_new_values(new), p_new=np.nan)
     if spec.kind == "categorical" and len(new):     # more never-seen values than the reference's rare levels predict?
@@ -307,12 +326,12 @@ def _column_tests(automl, ref: pd.DataFrame, cur: pd.DataFrame, nulls: dict) -> 
     rows = []
     schema = automl.schema_
     for c in schema.features:
-        how = _tested(schema, c)
+        how = tested_as(schema, c)
         if how is None:
             rows.append(dict(column=c, role=schema[c].role, test="skipped (datetime: dates move with time by design)"))
             continue
         spec, null, tnull = nulls[c]
-        row = _test_one(spec, null, tnull, _values(ref[c], how), _values(cur[c], how))
+        row = _test_one(spec, null, tnull, test_values(ref[c], how), test_values(cur[c], how))
         if how == "text": row["test"] = "numeric (text length)"
         rows.append(dict(column=c, role=schema[c].role, **row))
     return pd.DataFrame(rows).set_index("column")
@@ -432,7 +451,7 @@ def _domain_classifier(automl, ref: pd.DataFrame, cur: pd.DataFrame, alpha: floa
                        max_rows: int = 5000) -> DomainClassifier|None:
     "The domain classifier's verdict on a window (None when no column can be used or the window has under 10 rows)."
     schema = automl.schema_
-    cols = [c for c in schema.features if _tested(schema, c) is not None]
+    cols = [c for c in schema.features if tested_as(schema, c) is not None]
     if not cols or len(cur) < 10: return None
     if len(cur) > max_rows: cur = cur.sample(max_rows, random_state=seed)
     cache = _cache(automl)
@@ -448,7 +467,7 @@ def _domain_classifier(automl, ref: pd.DataFrame, cur: pd.DataFrame, alpha: floa
 from ..engine.ensemble import BaggedModel, combine
 from ..engine.models import predict_pred
 
-def _window_predictions(automl, X: pd.DataFrame, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
+def window_predictions(automl, X: pd.DataFrame, seed: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
     "Fold-matched predictions of `X` (one random fold model per row), the served ones, and which kind the first are."
     em = automl.model_
     task = automl.task_
@@ -525,20 +544,17 @@ def _bh(p: pd.Series, alpha: float) -> tuple[pd.Series, pd.Series]:
     return q, (q <= alpha).fillna(False).astype(bool)
 
 def _prediction_tests(automl, X: pd.DataFrame, nulls: dict, seed: int, alpha: float) -> pd.DataFrame:
-    "One row per model output: the fold-matched predictions of `X` against the out-of-fold ones, with q-values."
-    matched, served, how = _window_predictions(automl, X, seed)
-    refs = _outputs(automl, _reference_predictions(automl))
-    cur_served = _outputs(automl, served)
+    "One row per model output: the fold-matched predictions of `X` against the out-of-fold ones (no q-values yet)."
+    matched, served, how = window_predictions(automl, X, seed)
+    refs = model_outputs(automl, _reference_predictions(automl))
+    cur_served = model_outputs(automl, served)
     rows = []
-    for name, v in _outputs(automl, matched).items():
+    for name, v in model_outputs(automl, matched).items():
         spec, null, tnull = nulls[("prediction", name)]
         rv = refs[name][~np.isnan(refs[name])]
-        r = _test_one(spec, null, tnull, rv, v)
-        tests = {k: r[k] for k in ("ks", "wasserstein", "psi", "p_ks", "p_wasserstein", "p_psi")}
         rows.append(dict(output=name, mean_ref=float(rv.mean()), mean_cur=float(np.nanmean(v)),
-                         mean_served=float(np.nanmean(cur_served[name])), **tests, p_value=r["p_value"]))
+                         mean_served=float(np.nanmean(cur_served[name])), **_test_one(spec, null, tnull, rv, v)))
     preds = pd.DataFrame(rows).set_index("output")
-    preds["q_value"], preds["drifted"] = _bh(preds["p_value"], alpha)
     preds.attrs["source"] = how
     return preds
 
@@ -597,11 +613,28 @@ def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sampl
         warnings.warn(f"The current window has only {m} rows, fewer than the {MIN_ROWS} a window needs: its drift is "
                       "not judged (values never seen in training are still reported). Check a longer period.",
                       UserWarning, stacklevel=2)
-    schema = automl.schema_
     ref, ref_pred = reference_frame(automl)
-    cur = _canonical(X, schema)
-    nulls = _nulls(automl, ref, m, int(n_null), seed)
+    cur = canonical_frame(X, automl.schema_)
+    nulls = drift_nulls(automl, ref, m, int(n_null), seed)
     table = _column_tests(automl, ref, cur, nulls)
+    preds = _prediction_tests(automl, X, nulls, seed, alpha)
+    return judge_drift(automl, table, preds, cur, m, alpha=alpha, n_null=n_null, importance=importance, seed=seed,
+                       multivariate=multivariate)
+
+_PRED_COLUMNS = ["mean_ref", "mean_cur", "mean_served", "ks", "wasserstein", "psi", "p_ks", "p_wasserstein", "p_psi",
+                 "p_value"]
+
+def judge_drift(automl, # a fitted (or loaded) AutoML, with its reference sample
+                table:pd.DataFrame, # the column tests, one `drift_row` per feature (index: the features)
+                preds:pd.DataFrame, # the output tests, `drift_row`s with mean_ref, mean_cur, mean_served
+                cur:pd.DataFrame, # the window's rows (`canonical_frame`), or a sample, for the domain classifier
+                m:int, # the window's rows
+                *, alpha:float, n_null:int, importance, seed:int, multivariate:bool, # as `drift_report`'s
+               ) -> DriftReport:
+    "A window's tests judged: false-discovery control, importance ranks, the domain classifier, the alerts."
+    schema = automl.schema_
+    judged = m >= MIN_ROWS
+    ref, _ = reference_frame(automl)
     table["q_value"], table["drifted"] = _bh(table["p_value"], alpha)
     if not judged: table["q_value"], table["drifted"] = np.nan, False
     table["alert"] = _flag_new(table, alpha)            # a count, not a drift test: judged in a small window too
@@ -611,10 +644,13 @@ def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sampl
     drifted = table[table["drifted"]]
     order = drifted.sort_values(["importance", "q_value"], ascending=[False, True], na_position="last").index
     table["rank"] = pd.Series(np.arange(1, len(order) + 1), index=order).reindex(table.index).astype("Int64")
-    preds = _prediction_tests(automl, X, nulls, seed, alpha)
+    source = preds.attrs.get("source")
+    preds = preds[_PRED_COLUMNS].copy()
+    preds.attrs["source"] = source
+    preds["q_value"], preds["drifted"] = _bh(preds["p_value"], alpha)
     if not judged: preds["q_value"], preds["drifted"] = np.nan, False
     mv = _domain_classifier(automl, ref, cur, alpha, seed) if multivariate and judged else None
-    skipped = {c: "datetime" for c in schema.features if _tested(schema, c) is None}
+    skipped = {c: "datetime" for c in schema.features if tested_as(schema, c) is None}
     alerts = _alerts(table, mv, preds, m, alpha)
     return DriftReport(table, mv, preds, alerts, len(ref), m, alpha, int(n_null), skipped, judged)
 

@@ -15,7 +15,7 @@ from .drift import drift_report, DriftReport, MIN_ROWS
 from .performance import performance_report, PerformanceReport
 
 # %% auto #0
-__all__ = ['ALERT_EXIT_STATUS', 'Monitoring', 'monitor', 'simulate']
+__all__ = ['ALERT_EXIT_STATUS', 'Monitoring', 'monitor', 'verdict_of', 'simulate']
 
 # %% ../../nbs/42_verdict.ipynb #f24d3c35
 ALERT_EXIT_STATUS = 4
@@ -112,10 +112,18 @@ def monitor(automl, # a fitted (or loaded) AutoML
         dr = drift_report(automl, df, alpha=alpha, n_null=n_null, seed=seed, multivariate=multivariate)
         perf = performance_report(automl, df, labels=labels if has_labels else None, time=time, window=window,
                                   seed=seed)
+    return verdict_of(dr, perf, len(df), has_labels)
+
+def verdict_of(dr:DriftReport, # the batch's drift report
+               perf:PerformanceReport, # the batch's performance report
+               n_rows:int, # rows in the batch
+               has_labels:bool, # whether some rows had labels
+              ) -> Monitoring:
+    "The alerts, the action and the status of a batch, from its drift and performance reports."
     alerts = [dict(kind=a.get("kind", "drift"), message=a["message"]) for a in dr.alerts]
     if dr.judged: alerts += [dict(kind="performance", message=str(a)) for a in perf.alerts]
     action = _action({a["kind"] for a in alerts}, has_labels, dr.judged)
-    return Monitoring(dr, perf, alerts, action, len(df), has_labels, dr.judged)
+    return Monitoring(dr, perf, alerts, action, n_rows, has_labels, dr.judged)
 
 # %% ../../nbs/42_verdict.ipynb #75914643
 from fastcore.basics import patch
