@@ -71,15 +71,15 @@ class InputIssues:
         numeric = self.schema[c].role == "numeric"
         kind = "non_finite_numbers" if numeric else "unseen_categories"
         by_type = (int, float) if numeric else (int, float, str, bool) if self.known.get(str(c)) is None else ()
-        given = np.empty(len(values), bool)
-        bad = np.empty(len(values), bool)
-        for i, v in enumerate(values):
+        given, bad = [], []                  # lists: a request's few values are cheaper in Python than in numpy
+        for v in values:
             verdict = (False, False) if v is None else _by_type(v, numeric) if type(v) in by_type else None
             if verdict is None: verdict = seen.get((type(v), v))
             if verdict is None:
                 verdict = self._one(c, v, numeric)
                 if len(seen) < self.MEMO: seen[(type(v), v)] = verdict
-            given[i], bad[i] = verdict
+            given.append(verdict[0])
+            bad.append(verdict[1])
         return given, bad, kind
 
     def _one(self, c, v, numeric: bool) -> tuple:
@@ -100,8 +100,11 @@ class InputIssues:
             if records:
                 values = [r.get(c) for r in X]
                 given, bad, kind = self._record_values(c, values)
-                vals = pd.Series(values, dtype=object) if bad.any() else None      # only to name what was found
-                self._count(c, vals, given, bad, kind, start)
+                if not any(bad):
+                    self.given[c] = self.given.get(c, 0) + sum(given)
+                    continue
+                vals = pd.Series(values, dtype=object)                              # only to name what was found
+                self._count(c, vals, np.asarray(given), np.asarray(bad), kind, start)
             elif c in X.columns:
                 vals = X[c].reset_index(drop=True)
                 self._count(c, vals, *self._judge(c, vals), start)

@@ -21,7 +21,8 @@ from ..engine.models import GBMModel, predict_pred
 from ..engine.search import get_metric
 
 # %% auto #0
-__all__ = ['Explanation', 'tree_shap', 'permutation_importance', 'PartialDependence', 'partial_dependence', 'explain_row']
+__all__ = ['feature_sources', 'Explanation', 'tree_shap', 'permutation_importance', 'PartialDependence', 'partial_dependence',
+           'explain_row']
 
 # %% ../../nbs/23_explain.ipynb #bdfb6921
 @dataclass
@@ -131,7 +132,9 @@ def _prep_of(pipe):
     "The preprocessing part of a pipeline (None when the pipeline is just the model)."
     return pipe[:-1] if isinstance(pipe, Pipeline) and len(pipe) > 1 else None
 
-def _sources(pipe, features: list) -> list:
+def feature_sources(pipe, # a fitted pipeline: preprocessing steps, then the model
+                    features:list, # the original columns the pipeline reads
+                   ) -> list:
     "For each feature the preprocessing of `pipe` outputs (in order), the original column it comes from."
     prep = _prep_of(pipe)
     if prep is None: return list(features)
@@ -170,7 +173,7 @@ def _pipeline_shap(pipe, X: pd.DataFrame, features: list, task: str, k: int|None
     n, q = Xt.shape
     idx = {f: i for i, f in enumerate(features)}
     A = np.zeros((q, len(features)))                  # derived feature -> original column
-    A[np.arange(q), [idx[s] for s in _sources(pipe, features)]] = 1.0
+    A[np.arange(q), [idx[s] for s in feature_sources(pipe, features)]] = 1.0
     if task != "multiclass": return C[:, :q] @ A, C[:, q]
     m = C.shape[1] // (q + 1)
     C = C.reshape(n, m, q + 1)

@@ -22,6 +22,7 @@ from ..engine.features import (as_keys, as_datetime, days_since_epoch, float_arr
 from ..engine.models import GBMModel, HGBModel, predict_pred as _model_pred
 from ..engine.ensemble import BaggedModel, EnsembleModel, combine, temper, to_scores, from_scores
 from ..automl import check_input
+from .trees import HGBTrees, ForestLeaves, OneRow
 from fastcore.basics import patch
 
 # %% auto #0
@@ -327,108 +328,6 @@ def _hgb(model: HGBModel, prep, names: list) -> tuple:
         cats.append([str(k) for k in ascats[c]] if c in model.wide_ else [str(k) for k in enc_cats[c]])
     return est, cats, order
 
-def _bit(bitsets: np.ndarray, row: int, code: int) -> bool:
-    "Whether bit `code` is set in row `row` of a HistGradientBoosting bitset array."
-    return bool((int(bitsets[row, code >> 5]) >> (code & 31)) & 1)
-
-class _HGBTrees:
-    "All trees of a fitted HistGradientBoosting model walked together on one feature row, one tree level per step."
-    def __init__(self, est):
-        known, f_idx = est._bin_mapper.make_known_categories_bitsets()
-        feat, thr, mleft = [], [], []                   # per node: split feature, threshold, where NaN goes
-        left, right, cat, value = [], [], [], []        # children, category table, leaf value
-        roots, cls, tables = [], [], []                 # per tree: first node, class; category tables
-        depth = 0
-        off = 0
-        for it in est._predictors:
-            for k, tp in enumerate(it):
-                n = tp.nodes
-                idx = np.arange(len(n)) + off
-                leaf = n["is_leaf"].astype(bool)
-                feat.append(np.where(leaf, 0, n["feature_idx"]).astype(np.int64))
-                thr.append(n["num_threshold"].astype(np.float64))
-                mleft.append(n["missing_go_to_left"].astype(bool))
-                left.append(np.where(leaf, idx, n["left"].astype(np.int64) + off))
-                right.append(np.where(leaf, idx, n["right"].astype(np.int64) + off))
-                c = np.full(len(n), -1, dtype=np.int64)
-                for i in np.flatnonzero(n["is_categorical"].astype(bool) & ~leaf):
-                    f, b = int(n["feature_idx"][i]), int(n["bitset_idx"][i])
-                    c[i] = len(tables)        # code -> goes left: known and in the left bitset; unknown -> as missing
-                    missing_left = bool(n["missing_go_to_left"][i])
-                    tables.append([_bit(tp.raw_left_cat_bitsets, b, v) if _bit(known, int(f_idx[f]), v)
-                                   else missing_left for v in range(256)])
-                cat.append(c)
-                value.append(n["value"].astype(np.float64))
-                roots.append(off)
-                cls.append(k)
-                depth = max(depth, int(n["depth"].max()))
-                off += len(n)
-        arrays = dict(feat=feat, thr=thr, mleft=mleft, left=left, right=right, cat=cat, value=value)
-        for name, parts in arrays.items(): setattr(self, name, np.concatenate(parts))     # one flat array per field
-        self.roots = np.asarray(roots, dtype=np.int64)
-        self.depth = depth
-        self.tables = np.asarray(tables, dtype=bool).reshape(len(tables), 256)
-        self.k = est.n_trees_per_iteration_
-        self.baseline = np.asarray(est._baseline_prediction, dtype=np.float64).reshape(-1)
-        self.by_class = [np.flatnonzero(np.asarray(cls) == k) for k in range(self.k)]
-
-    def raw(self, x: np.ndarray) -> np.ndarray:
-        "The raw prediction (1, k) for one feature row, in the model's column order."
-        node = self.roots
-        for _ in range(self.depth):
-            v = x[self.feat[node]]
-            nan = np.isnan(v)
-            go = np.where(nan, self.mleft[node], v <= self.thr[node])
-            if len(self.tables):
-                c = self.cat[node]
-                on = (c >= 0) & ~nan
-                if on.any(): go[on] = self.tables[c[on], v[on].astype(np.uint8)]
-            node = np.where(go, self.left[node], self.right[node])
-        leaves = self.value[node]
-        out = np.empty((1, self.k))
-        for k, trees in enumerate(self.by_class):
-            out[0, k] = np.cumsum(np.r_[self.baseline[k], leaves[trees]])[-1]
-        return out
-
-class _ForestLeaves:
-    "A fitted random forest or extra-trees model on one feature row: each tree's leaf, averaged as the model does."
-    def __init__(self, est):
-        self.trees = [e.tree_ for e in est.estimators_]
-        self.classify = hasattr(est, "classes_")
-        if self.classify:
-            self.values = []
-            for t in self.trees:
-                P = t.value[:, 0, :est.n_classes_].astype(np.float64)
-                norm = P.sum(axis=1)[:, np.newaxis]
-                norm[norm == 0.0] = 1.0
-                self.values.append(P / norm)
-        else: self.values = [t.value[:, 0, 0].astype(np.float64) for t in self.trees]
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        "`predict_proba` (classification, shape (1, classes)) or `predict` (regression, shape (1,)) for one row."
-        x32 = np.ascontiguousarray(x, dtype=np.float32).reshape(1, -1)
-        rows = np.array([v[t.apply(x32)[0]] for t, v in zip(self.trees, self.values)])
-        out = np.cumsum(np.concatenate([np.zeros((1,) + rows.shape[1:]), rows]), axis=0)[-1] / len(self.trees)
-        return out.reshape(1, -1) if self.classify else out.reshape(1)
-
-class _OneRow:
-    "A fitted model whose one-row predictions come from a faster evaluator; several rows go to the model itself."
-    def __init__(self, est, fast, raw: bool):
-        self.est = est
-        self.fast = fast
-        self.raw = raw
-        self.classes_ = getattr(est, "classes_", None)
-        if raw:     # HistGradientBoosting: its own link (sigmoid, softmax, identity) on the raw sum, as in its predict
-            one = lambda X, n_threads=None, f=est._raw_predict: fast.raw(X[0]) if len(X) == 1 else f(X, n_threads)
-            self.est = copy.copy(est)
-            self.est._raw_predict = one
-    def predict(self, X):
-        if self.raw or len(X) != 1 or self.fast.classify: return self.est.predict(X)
-        return self.fast.predict(X[0])
-    def predict_proba(self, X):
-        if self.raw or len(X) != 1: return self.est.predict_proba(X)
-        return self.fast.predict(X[0])
-
 class _Compiled:
     "One fitted `Pipeline(preprocessing, model)` as plain Python on a parsed row, then the model on its feature row."
     def __init__(self, pipe, pos: dict, task: str, k: int|None):
@@ -451,13 +350,13 @@ class _Compiled:
             self.est = self.booster
         elif isinstance(model, HGBModel):
             est, cats, self.order = _hgb(model, prep, names)
-            self.est = _OneRow(est, _HGBTrees(est), raw=True)
+            self.est = OneRow(est, HGBTrees(est), raw=True)
         elif type(model).__name__ in _SKLEARN_MODELS and type(model).__module__.startswith("sklearn."):
             if list(getattr(model, "feature_names_in_", names)) != names:
                 raise _NotCompilable("its model's columns do not line up with its preprocessing")
             self.est, cats = _as_array_model(model), None
             if hasattr(model, "estimators_") and hasattr(model.estimators_[0], "tree_"):
-                self.est = _OneRow(self.est, _ForestLeaves(self.est), raw=False)
+                self.est = OneRow(self.est, ForestLeaves(self.est), raw=False)
         else: raise _NotCompilable(f"its model is a {type(model).__name__}, which has no compiled form")
         self.fns, got = _blocks(prep, pos, cats)
         if got != names: raise _NotCompilable("its compiled feature columns do not line up with the pipeline's")
@@ -626,8 +525,9 @@ def predict_row(self:FastPredictor, row, # a dict (or Series) of column -> value
 def predict_pred(self:FastPredictor, rows, # a DataFrame, a list of dicts, or one dict
                 ) -> np.ndarray:
     "Predictions in `models.predict_pred`'s shapes: (n,) or (n, k)."
-    if isinstance(rows, (Mapping, pd.Series)): rows = [rows]
-    if isinstance(rows, pd.DataFrame) and len(rows) == 1: return np.asarray([self.predict_pred_row(rows)])
+    one = rows[0] if isinstance(rows, (list, tuple)) and len(rows) == 1 else rows
+    if isinstance(one, (Mapping, pd.Series)) or isinstance(one, pd.DataFrame) and len(one) == 1:
+        return np.asarray([self.predict_pred_row(one)])              # one row: LightGBM's C single-row call
     if isinstance(rows, (list, tuple)) and rows and all(isinstance(r, (Mapping, pd.Series)) for r in rows):
         P, raws = [self._parse_row(r) for r in rows], rows
     else: P, raws = self._parse_frame(rows), None

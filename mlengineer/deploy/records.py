@@ -214,8 +214,7 @@ class Loaded:
         "Probabilities (n, k) or values (n,) for a list of records: the fast path if it is there, else the model's own."
         if self.fast is not None:
             try:
-                one = [self.fast.predict_pred_row(rows[0])] if len(rows) == 1 else None   # the C single-row call
-                p = np.asarray(self.fast.predict_pred(rows) if one is None else one, dtype=float)
+                p = np.asarray(self.fast.predict_pred(rows), dtype=float)
                 return p if self.task != "binary" else np.c_[1 - p, p]
             except MLEngineerError: raise
             except Exception as e:

@@ -7,7 +7,7 @@ Docs: https://mlengineer.github.io/mlengineer/drift.html.md"""
 # %% ../../nbs/40_drift.ipynb #6aeab6c1
 from __future__ import annotations
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fastcore.basics import patch
 import numpy as np
 import pandas as pd
@@ -15,13 +15,13 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 from ..errors import *
 from ..data import as_numbers
-from ..engine.features import as_keys, as_datetime, make_preprocessor
+from ..engine.features import as_keys, as_datetime
 from ..automl import AutoML, check_input
 
 # %% auto #0
 __all__ = ['MIN_ROWS', 'canonical_frame', 'reference_frame', 'psi', 'tested_as', 'test_values', 'drift_nulls', 'model_outputs',
-           'level_stats', 'drift_row', 'reference_importance', 'DomainClassifier', 'window_predictions', 'DriftReport',
-           'drift_report', 'judge_drift']
+           'level_stats', 'drift_row', 'reference_importance', 'window_predictions', 'DriftReport', 'drift_report',
+           'judge_drift']
 
 # %% ../../nbs/40_drift.ipynb #949a30da
 def _check_model(automl):
@@ -386,66 +386,7 @@ def _importance(importance, features) -> pd.Series:
     return s.reindex(features)
 
 # %% ../../nbs/40_drift.ipynb #0839eb6c
-from sklearn.pipeline import Pipeline
-from sklearn.model_selection import train_test_split
-from lightgbm import LGBMClassifier
-
-@dataclass
-class DomainClassifier:
-    "How well a classifier tells the window's rows from the reference's, against the AUC chance alone would reach."
-    auc: float # ROC-AUC on the held-out half, window (1) vs reference (0)
-    p_value: float # one-sided Mann-Whitney p-value of that AUC under "no drift"
-    threshold: float # the AUC a window without drift exceeds with probability alpha
-    null_auc: float # the same procedure on two halves of the reference
-    drifted: bool # whether p_value <= alpha
-    top: pd.DataFrame # the columns the classifier uses most (share of split gain)
-    n_reference: int # reference rows
-    n_current: int # window rows
-
-    def __repr__(self):
-        top = ", ".join(f"{r.column} ({r.share:.0%})" for r in self.top.head(3).itertuples())
-        return (f"DomainClassifier(auc={self.auc:.3f}, threshold={self.threshold:.3f}, p={self.p_value:.2g}, "
-                f"drifted={self.drifted}, null_auc={self.null_auc:.3f}; top: {top})")
-
-def _source(name: str, cols: list) -> str:
-    "The original column a preprocessed feature comes from (`<c>`, `<c>__freq`, `<c>__svd0`, ...)."
-    if name in cols: return name
-    hits = [c for c in cols if name.startswith(f"{c}__")]
-    return max(hits, key=len) if hits else name
-
-def _auc_null_sd(s: np.ndarray, n0: int, n1: int) -> float:
-    "Standard deviation of the AUC under the null (Mann-Whitney, tie-corrected) for the scores `s` of n0 + n1 rows."
-    N = n0 + n1
-    t = np.unique(s, return_counts=True)[1]
-    var_u = n0 * n1 / 12 * ((N + 1) - (t ** 3 - t).sum() / (N * (N - 1)))
-    return float(np.sqrt(max(var_u, 0.0)) / (n0 * n1))
-
-def _domain_schema(schema):
-    "The schema with boolean columns read as categories: a value the training rows never had is one more level."
-    cols = [replace(c, role="categorical") if c.role == "boolean" else c for c in schema.columns]
-    return replace(schema, columns=cols)
-
-def _domain_auc(schema, cols: list, a: pd.DataFrame, b: pd.DataFrame, seed: int) -> tuple:
-    "LightGBM on a stratified half of `a` (0) + `b` (1), scored on the other: AUC, p-value, null sd, gain shares."
-    X = pd.concat([a[cols], b[cols]], ignore_index=True)
-    y = np.r_[np.zeros(len(a), dtype=int), np.ones(len(b), dtype=int)]
-    tr, va = train_test_split(np.arange(len(y)), test_size=0.5, stratify=y, random_state=seed)
-    clf = LGBMClassifier(n_estimators=100, learning_rate=0.05, num_leaves=15, min_child_samples=20, subsample=0.8,
-                         subsample_freq=1, colsample_bytree=0.8, num_threads=1, random_state=seed, verbose=-1)
-    prep = make_preprocessor(_domain_schema(schema), "native", seed=seed, columns=cols)
-    pipe = Pipeline([("prep", prep), ("clf", clf)])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")            # LightGBM/sklearn chatter about feature names
-        pipe.fit(X.iloc[tr], y[tr])
-        s = pipe.predict_proba(X.iloc[va])[:, 1]
-    yv = y[va]
-    n1 = int(yv.sum())
-    n0 = len(yv) - n1
-    mw = stats.mannwhitneyu(s[yv == 1], s[yv == 0], alternative="greater", method="asymptotic")
-    gain = pd.Series(0.0, index=cols)
-    for name, g in zip(pipe[0].get_feature_names_out(), clf.booster_.feature_importance("gain")):
-        gain[_source(str(name), cols)] += g
-    return float(mw.statistic / (n0 * n1)), float(mw.pvalue), _auc_null_sd(s, n0, n1), gain / max(gain.sum(), 1e-12)
+from .domain import DomainClassifier, domain_auc
 
 def _domain_classifier(automl, ref: pd.DataFrame, cur: pd.DataFrame, alpha: float, seed: int,
                        max_rows: int = 5000) -> DomainClassifier|None:
@@ -457,8 +398,8 @@ def _domain_classifier(automl, ref: pd.DataFrame, cur: pd.DataFrame, alpha: floa
     cache = _cache(automl)
     if ("null_auc", seed) not in cache:
         half = np.random.default_rng(seed).permutation(len(ref))
-        cache[("null_auc", seed)] = _domain_auc(schema, cols, ref.iloc[half[::2]], ref.iloc[half[1::2]], seed)[0]
-    auc, p, sd, gain = _domain_auc(schema, cols, ref, cur, seed)
+        cache[("null_auc", seed)] = domain_auc(schema, cols, ref.iloc[half[::2]], ref.iloc[half[1::2]], seed)[0]
+    auc, p, sd, gain = domain_auc(schema, cols, ref, cur, seed)
     threshold = 0.5 + float(stats.norm.ppf(1 - alpha)) * sd
     top = gain.sort_values(ascending=False, kind="stable").rename("share").rename_axis("column").reset_index()
     return DomainClassifier(auc, p, threshold, cache[("null_auc", seed)], bool(p <= alpha), top, len(ref), len(cur))
