@@ -21,7 +21,7 @@ from ..engine.features import (as_keys, as_datetime, days_since_epoch, float_arr
                                         BooleanEncoder, AsCategory, FrequencyEncoder, DatetimeFeatures, TextSVD)
 from ..engine.models import GBMModel, HGBModel, predict_pred as _model_pred
 from ..engine.ensemble import BaggedModel, EnsembleModel, combine, temper, to_scores, from_scores
-from ..automl import check_input
+from ..automl import check_input, register_compiler
 from .trees import HGBTrees, ForestLeaves, OneRow
 from fastcore.basics import patch
 
@@ -553,6 +553,9 @@ def predict(self:FastPredictor, rows, # a DataFrame, a list of dicts, or one dic
     "Predicted labels or values, one per row, in input order."
     if self.task == "regression": return self.predict_pred(rows)
     return self.classes_[self.predict_proba(rows).argmax(1)]
+
+# %% ../../nbs/31_fastpath.ipynb #b03e5901
+register_compiler(compile_fast)
 
 # %% ../../nbs/31_fastpath.ipynb #0beb6415
 def _timings(f, args: list, n: int) -> np.ndarray:
