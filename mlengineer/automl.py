@@ -18,7 +18,8 @@ from .data import Schema, infer_schema, cv_folds, as_numbers
 from .console import get_logger, progress
 from .engine.search import run_search, get_metric, refit_reserve
 from .engine.models import FAMILIES
-from .engine.ensemble import greedy_ensemble, combine, BaggedModel, EnsembleModel, fit_temperature, temper
+from .engine.ensemble import (greedy_ensemble, combine, BaggedModel, EnsembleModel, fit_temperature, temper,
+                                        oof_rows)
 from .engine.features import as_keys, training_categories
 _log = get_logger(__name__)
 
@@ -231,18 +232,20 @@ def _select(self:AutoML, ok, y_enc, m, end, task):
     else: pools = [self.pool]
     best, took, need = None, 0.0, 0.0
     self.pool_scores_ = {}
+    covered = oof_rows(ok[0].oof)                      # time-ordered folds leave the earliest rows without one
+    y = y_enc[covered]
     for pool in pools:
         left = None if end is None else end - time.time() - 2.0     # building, the manifest, the small files
         if best is not None and left is not None and left < 2 * took + need: break
         started = time.time()
         cands = [t for t in ok if left is None or cost(t) <= left] or [min(ok, key=cost)]
         while True:
-            weights, traj = greedy_ensemble([t.oof for t in cands], y_enc, m.score, max_size=self.ensemble_size,
+            weights, traj = greedy_ensemble([t.oof[covered] for t in cands], y, m.score, max_size=self.ensemble_size,
                                             seed=self.seed, pool=pool)
             chosen = [t for t, w in zip(cands, weights) if w > 0]
             if left is None or sum(map(cost, chosen)) <= left or len(chosen) == 1: break
             cands.remove(max(chosen, key=cost))
-        score = m.score(y_enc, combine([t.oof for t in cands], weights, pool))
+        score = m.score(y, combine([t.oof[covered] for t in cands], weights, pool))
         if score < cands[0].oof_score: weights, score = np.eye(len(cands))[0], cands[0].oof_score
         self.pool_scores_[pool] = m.display(score)
         took = time.time() - started
@@ -260,9 +263,10 @@ def _front(self:AutoML, ok, weights, y_enc, m) -> pd.DataFrame:
     from mlengineer.engine.ensemble import pareto_front
     cands = [("ensemble", np.asarray(weights, float))] + [(t.name, np.eye(len(ok))[i]) for i, t in enumerate(ok)]
     rows = []
+    covered = oof_rows(ok[0].oof)
     for name, ws in cands:
         idx = np.flatnonzero(ws > 0)
-        raw = m.score(y_enc, combine([ok[i].oof for i in idx], ws[idx], self.pool_))
+        raw = m.score(y_enc[covered], combine([ok[i].oof[covered] for i in idx], ws[idx], self.pool_))
         rows.append(dict(candidate=name, members=len(idx), score=m.display(raw), _raw=raw,
                          latency_us=float(sum(ok[i].predict_us * len(ok[i].fold_scores) for i in idx)),
                          size_bytes=int(sum(ok[i].size_bytes * len(ok[i].fold_scores) for i in idx))))
@@ -338,7 +342,7 @@ def _distill(self:AutoML, X, y_enc, folds, m, schema, end, best_oof) -> dict:
     t0 = time.time()
     k = len(schema.classes or []) or None
     target = self.oof_
-    covered = ~np.isnan(target if target.ndim == 1 else target[:, 0])
+    covered = oof_rows(target)
     threads = 1 if len(X) < 20_000 else self.n_jobs     # as GBMModel: a second thread only pays on larger data
     kw = dict(seed=self.seed, n_jobs=threads, preprocessor=make_preprocessor(schema, "native", seed=self.seed))
     student_oof = np.full_like(target, np.nan)
@@ -380,9 +384,10 @@ def _temper(self:AutoML, m, task) -> dict|None:
 # %% ../nbs/14_automl.ipynb #343e96b2
 @patch
 def _reference(self:AutoML, X, n:int=2000) -> dict:
-    "A seeded sample of `n` training rows with the chosen model's out-of-fold predictions and targets."
+    "A seeded sample of `n` training rows that have out-of-fold predictions, with those predictions and targets."
     rng = np.random.default_rng(self.seed)
-    idx = np.sort(rng.choice(len(X), size=min(n, len(X)), replace=False))
+    rows = np.flatnonzero(oof_rows(self.oof_))
+    idx = np.sort(rng.choice(rows, size=min(n, len(rows)), replace=False))
     cols = {}
     for c in X.columns:
         v = X[c].iloc[idx]
@@ -422,10 +427,12 @@ def _build(self:AutoML, res, y_enc, schema, end=None, refit=frozenset()):
         w.append(float(wt))
     bar.close()
     self.model_ = EnsembleModel(members, np.array(w) / np.sum(w), schema.task, k, pool=self.pool_)
-    self.oof_ = combine([t.oof for t in ok], weights, self.pool_)     # the chosen model's, row for row
+    covered = oof_rows(ok[0].oof)
+    self.oof_ = np.full(ok[0].oof.shape, np.nan)                      # the chosen model's, row for row
+    self.oof_[covered] = combine([t.oof[covered] for t in ok], weights, self.pool_)
     self.oof_y_ = y_enc
     self.best_single_ = m.display(ok[0].oof_score)
-    self.ensemble_score_ = m.display(m.score(y_enc, self.oof_))
+    self.ensemble_score_ = m.display(m.score(y_enc[covered], self.oof_[covered]))
     lb = res.leaderboard()
     lb.insert(1, "weight", lb.model.map({t.name: float(wt) for t, wt in zip(ok, weights)}).fillna(0.0))
     self.leaderboard_ = lb

@@ -554,7 +554,7 @@ def predict(self:FastPredictor, rows, # a DataFrame, a list of dicts, or one dic
     if self.task == "regression": return self.predict_pred(rows)
     return self.classes_[self.predict_proba(rows).argmax(1)]
 
-# %% ../../nbs/31_fastpath.ipynb #b03e5901
+# %% ../../nbs/31_fastpath.ipynb #45216093
 register_compiler(compile_fast)
 
 # %% ../../nbs/31_fastpath.ipynb #0beb6415

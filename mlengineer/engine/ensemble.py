@@ -14,7 +14,7 @@ from ..errors import ConfigError, ColumnNotFoundError, suggest
 
 # %% auto #0
 __all__ = ['POOLS', 'blend', 'to_scores', 'from_scores', 'combine', 'greedy_ensemble', 'DistilledModel', 'distill',
-           'pareto_front', 'BaggedModel', 'temper', 'fit_temperature', 'EnsembleModel']
+           'pareto_front', 'BaggedModel', 'oof_rows', 'temper', 'fit_temperature', 'EnsembleModel']
 
 # %% ../../nbs/13_ensemble.ipynb #5fbc8496
 def _check_preds(preds, y=None) -> np.ndarray:
@@ -278,6 +278,13 @@ class BaggedModel:
         from mlengineer.engine.models import predict_pred
         return np.mean([predict_pred(m, X, self.task, self.k) for m in self.models], axis=0)
 
+# %% ../../nbs/13_ensemble.ipynb #5c065462
+def oof_rows(oof, # out-of-fold predictions: (n,) or (n, k), NaN where a row was never held out
+            ) -> np.ndarray:
+    "A boolean mask of the rows that have an out-of-fold prediction."
+    p = np.asarray(oof, dtype=float)
+    return ~np.isnan(p if p.ndim == 1 else p[:, 0])
+
 # %% ../../nbs/13_ensemble.ipynb #c79d1420
 def temper(pred, # predictions: P(class 1) for binary, (n, k) probabilities, or values
            temperature:float, # T: sharper below 1, softer above
@@ -301,7 +308,7 @@ def fit_temperature(oof, # out-of-fold predictions (rows with NaN are left out)
     from scipy.optimize import minimize_scalar
     from sklearn.metrics import log_loss
     p = np.asarray(oof, dtype=float)
-    ok = ~np.isnan(p if p.ndim == 1 else p[:, 0])
+    ok = oof_rows(p)
     p, y = p[ok], np.asarray(y)[ok]
     k = 2 if task == "binary" else p.shape[1]
     def loss(T):
