@@ -6,15 +6,15 @@ Docs: https://mlengineer.github.io/mlengineer/automl.html.md"""
 
 # %% ../nbs/14_automl.ipynb #5427ac0f
 from __future__ import annotations
-import hashlib, json, math, numbers, platform, shutil, time, warnings, weakref
-from importlib import metadata
+import json, math, numbers, shutil, time, warnings, weakref
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from fastcore.basics import patch
 from .errors import *
-from .data import Schema, infer_schema, cv_folds, as_numbers
+from .data import Schema, infer_schema, cv_folds, as_numbers, frame_sha256
+from .bundle import library_versions
 from .console import get_logger, progress
 from .engine.search import run_search, get_metric, refit_reserve
 from .engine.models import FAMILIES
@@ -24,23 +24,7 @@ from .engine.features import as_keys, training_categories
 _log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['SMALL_ROWS', 'COMPILED_MAX_ROWS', 'frame_sha256', 'check_input', 'AutoML', 'register_compiler']
-
-# %% ../nbs/14_automl.ipynb #f66e02e8
-def frame_sha256(df:pd.DataFrame, # the table
-                ) -> str:
-    "A fingerprint of a table's content (values, column names and order)."
-    h = hashlib.sha256(json.dumps([str(c) for c in df.columns]).encode())
-    h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
-    return h.hexdigest()
-
-def _versions() -> dict:
-    "The versions of Python and of the libraries a bundle depends on."
-    out = {"python": platform.python_version()}
-    for lib in ("mlengineer", "numpy", "pandas", "scikit-learn", "lightgbm", "optuna", "skops"):
-        try: out[lib] = metadata.version(lib)
-        except metadata.PackageNotFoundError: out[lib] = None
-    return out
+__all__ = ['SMALL_ROWS', 'COMPILED_MAX_ROWS', 'check_input', 'AutoML', 'register_compiler']
 
 # %% ../nbs/14_automl.ipynb #143c149b
 SMALL_ROWS = 1000   # below this many rows, ten folds (`_auto_splits`)
@@ -454,7 +438,7 @@ def _manifest(self:AutoML, data, target, n_without_target, n_splits, t0) -> dict
     return dict(task=self.task_, target=target, metric=self.metric_, classes=self.schema_.classes, seed=self.seed,
                 n_rows=int(len(data)), n_rows_without_target=n_without_target, data_sha256=frame_sha256(data),
                 folds=folds, time_budget=self.time_budget, fit_seconds=round(time.time() - t0, 2),
-                versions=_versions(), cv=cv, distill=self.distill_, temperature=self.temperature_,
+                versions=library_versions(), cv=cv, distill=self.distill_, temperature=self.temperature_,
                 refitted=self.refitted_, budget_dropped=self.budget_dropped_, selection=selection, params=params)
 
 # %% ../nbs/14_automl.ipynb #9716a748

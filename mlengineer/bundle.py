@@ -14,9 +14,9 @@ import skops.io as sio
 from .errors import BundleError, ConfigError, suggest
 
 # %% auto #0
-__all__ = ['TRUSTED_PREFIXES', 'FORMAT_VERSION', 'MOVED_MODULES', 'MOVED_TYPES', 'jsonable', 'fsync_dir', 'write_file',
-           'save_bundle', 'BundleWarning', 'read_manifest', 'find_bundle', 'bundle_info', 'upgrade_type_names',
-           'load_bundle', 'temp_beside', 'remove_stale_temps']
+__all__ = ['TRUSTED_PREFIXES', 'FORMAT_VERSION', 'BUNDLE_LIBRARIES', 'MOVED_MODULES', 'MOVED_TYPES', 'jsonable',
+           'library_versions', 'fsync_dir', 'write_file', 'save_bundle', 'BundleWarning', 'read_manifest',
+           'find_bundle', 'bundle_info', 'upgrade_type_names', 'load_bundle', 'temp_beside', 'remove_stale_temps']
 
 # %% ../nbs/03_bundle.ipynb #6e7d1b32
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
@@ -131,14 +131,15 @@ def _audit(data: bytes, where: str) -> list[str]:
 
 # %% ../nbs/03_bundle.ipynb #fa4ef4d5
 FORMAT_VERSION = 1
-_LIBS = ("mlengineer", "scikit-learn", "lightgbm", "numpy", "scipy", "pandas", "skops")
+BUNDLE_LIBRARIES = ("mlengineer", "scikit-learn", "lightgbm", "numpy", "scipy", "pandas", "skops")
 
-def _versions() -> dict[str, str]:
-    "Python and library versions that matter for loading and predicting."
+def library_versions(libs:tuple=BUNDLE_LIBRARIES, # the distributions to name (default: those loading a bundle needs)
+                    ) -> dict[str, str|None]:
+    "Python's version and each library's (None for one not installed)."
     out = {"python": ".".join(map(str, sys.version_info[:3]))}
-    for lib in _LIBS:
+    for lib in libs:
         try: out[lib] = _metadata.version(lib)
-        except _metadata.PackageNotFoundError: pass
+        except _metadata.PackageNotFoundError: out[lib] = None
     return out
 
 # %% ../nbs/03_bundle.ipynb #4ae11a39
@@ -251,7 +252,7 @@ def save_bundle(path, # the bundle directory to write (absent, empty, or a bundl
         types = _audit(data, f"Object {name!r} (file '{fname}')")
         blobs[fname] = data
         files[fname] = {"sha256": _sha256(data), "bytes": len(data), "types": types}
-    man.update(format_version=FORMAT_VERSION, versions=_versions(), files=files,
+    man.update(format_version=FORMAT_VERSION, versions=library_versions(), files=files,
                created_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"))
     text = (json.dumps(man, indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -398,7 +399,7 @@ def find_bundle(path, # where the bundle was saved
 # %% ../nbs/03_bundle.ipynb #59627cc4
 def _version_warning(saved: dict, where) -> str|None:
     "A message naming each library whose installed version differs from the one `saved` in a manifest, or None."
-    now, diffs = _versions(), []
+    now, diffs = library_versions(), []
     for lib, was in sorted((saved or {}).items()):
         cur = now.get(lib)
         if lib == "python" and cur and str(was).split(".")[:2] == cur.split(".")[:2]: continue

@@ -235,6 +235,8 @@ def _parser() -> argparse.ArgumentParser:
                     "equalized_odds_difference, ...")
     rt.add_argument("--fairness-tolerance", type=float, default=0.02,
                     help="how much worse the disparity may get (default 0.02)")
+    rt.add_argument("--fairness-threshold", type=float, default=0.5,
+                    help="binary: the decision threshold on P(positive) the fairness gate judges at (default 0.5)")
     rt.add_argument("--max-latency-us", type=float, help="absolute cap on the challenger's single-row latency")
     rt.add_argument("--no-promote", action="store_true", help="decide and record, but do not promote")
     _add_seed(rt, None)
@@ -617,7 +619,7 @@ def cmd_retrain(a:argparse.Namespace, # the parsed command line of `mle retrain`
     d = retrain(a.registry, a.model, df, sensitive=sensitive, time_budget=a.time_budget,
                 max_trials=a.max_trials, holdout=a.holdout, seed=a.seed, promote=not a.no_promote,
                 fairness_metric=a.fairness_metric, fairness_tolerance=a.fairness_tolerance,
-                max_latency_us=a.max_latency_us)
+                fairness_threshold=a.fairness_threshold, max_latency_us=a.max_latency_us)
     print(d.summary())
     return 0
 

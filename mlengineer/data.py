@@ -6,7 +6,7 @@ Docs: https://mlengineer.github.io/mlengineer/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #7b50a96a
 from __future__ import annotations
-import codecs, csv, gzip, bz2, lzma, io, os, re, zlib
+import codecs, csv, gzip, bz2, hashlib, json, lzma, io, os, re, zlib
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -16,7 +16,7 @@ from .errors import *
 # %% auto #0
 __all__ = ['ROLES', 'TASKS', 'STRATEGIES', 'file_kind', 'csv_layout', 'parse_error', 'load_table', 'as_dates', 'as_numbers',
            'sniff_number_format', 'infer_role', 'table_column', 'infer_task', 'ColumnSchema', 'Schema', 'infer_schema',
-           'split_holdout', 'cv_folds']
+           'split_holdout', 'cv_folds', 'frame_sha256']
 
 # %% ../nbs/01_data.ipynb #d6480398
 _SAMPLE_BYTES = 1 << 16
@@ -614,3 +614,11 @@ def cv_folds(df:pd.DataFrame, # the table
         _check_classes(y, n_splits, "n_splits")
         return [(t, v) for t, v in StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(idx, y)]
     return [(t, v) for t, v in KFold(n_splits, shuffle=True, random_state=seed).split(idx)]
+
+# %% ../nbs/01_data.ipynb #c7f8a9dc
+def frame_sha256(df:pd.DataFrame, # the table
+                ) -> str:
+    "A fingerprint of a table's content (values, column names and order)."
+    h = hashlib.sha256(json.dumps([str(c) for c in df.columns]).encode())
+    h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return h.hexdigest()

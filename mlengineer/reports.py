@@ -11,11 +11,11 @@ from importlib import metadata, resources
 from pathlib import Path
 from .errors import *
 from .console import show_progress
+from .bundle import library_versions
 
 # %% auto #0
-__all__ = ['TEMPLATES', 'available_reports', 'template_path', 'file_sha256', 'library_versions', 'provenance',
-           'provenance_markdown', 'show_provenance', 'show_figure', 'key_figures', 'figure_text', 'report_index',
-           'run_report']
+__all__ = ['TEMPLATES', 'available_reports', 'template_path', 'file_sha256', 'provenance', 'provenance_markdown',
+           'show_provenance', 'show_figure', 'key_figures', 'figure_text', 'report_index', 'run_report']
 
 # %% ../nbs/50_reports.ipynb #94888a47
 TEMPLATES = Path(str(resources.files("mlengineer"))) / "templates"   # nbs/reports in a checkout (a symlink)
@@ -43,15 +43,6 @@ def file_sha256(path, # the file to fingerprint
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
     return h.hexdigest()
-
-# %% ../nbs/50_reports.ipynb #ea68cb43
-def library_versions() -> dict:
-    "Versions of Python and the libraries a report depends on."
-    out = {"python": platform.python_version()}
-    for lib in _LIBS:
-        try: out[lib] = metadata.version(lib)
-        except metadata.PackageNotFoundError: out[lib] = None
-    return out
 
 # %% ../nbs/50_reports.ipynb #8cc8f720
 def _cli_command(kind: str, params: dict, cli: list|None) -> str:
@@ -82,7 +73,7 @@ def provenance(kind:str, # the report's name
                 parameters=params,
                 data=data_info,
                 seed=seed,
-                versions=library_versions(),
+                versions=library_versions(_LIBS),
                 generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
 # %% ../nbs/50_reports.ipynb #da1a01ce
@@ -184,8 +175,8 @@ def _failure(e, nb_out: Path) -> str:
     return f"{where}: {ename}: {first}. The executed notebook is kept at '{nb_out}'"
 
 # %% ../nbs/50_reports.ipynb #dae7be9d
-def _index_entry(p: Path) -> dict:
-    "One report of a folder: its file, title, when it was written, its key figure and command (from its sidecar)."
+def _index_entry(p: Path, root: Path) -> dict:
+    "One report under `root`: its path from there, title, when it was written, key figure and command (its sidecar)."
     import re
     m = re.search(r"<h1[^>]*>(.*?)</h1>", p.read_text(encoding="utf-8", errors="replace"), re.S)
     title = re.sub(r"<[^>]+>", "", m.group(1)).replace("\u00b6", "").strip() if m else p.stem
@@ -194,16 +185,17 @@ def _index_entry(p: Path) -> dict:
     if side.is_file():
         try: info = json.loads(side.read_text(encoding="utf-8"))
         except (OSError, ValueError): info = {}
-    return dict(file=p.name, title=title, written_at=info.get("written_at", p.stat().st_mtime),
+    return dict(file=p.relative_to(root).as_posix(), title=title, written_at=info.get("written_at", p.stat().st_mtime),
                 figure=figure_text(info.get("kind", ""), info.get("figures") or {}), command=info.get("command"),
                 generated_at=info.get("generated_at"))
 
-def report_index(out_dir, # a report folder
+def report_index(out_dir, # a report folder, or a folder of them (`reports/`: every run's reports)
                 ) -> Path:
-    "Write `out_dir/index.html`: the folder's reports, newest first, with title, key figure and command; its path."
+    "Write `out_dir/index.html`: the reports in it and in its sub-folders, newest first, with key figure and command."
     import html
     out_dir = Path(out_dir)
-    entries = [_index_entry(p) for p in out_dir.glob("*.html") if p.name != "index.html"]
+    found = [*out_dir.glob("*.html"), *out_dir.glob("*/*.html")]
+    entries = [_index_entry(p, out_dir) for p in found if p.name != "index.html"]
     entries.sort(key=lambda e: (-e["written_at"], e["file"]))
     items = []
     for e in entries:
@@ -277,4 +269,5 @@ def run_report(kind:str, # the report's name
         os.replace(html_tmp, out_dir / f"{name}.html")
     (out_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)
     report_index(out_dir)
+    if out_dir.parent.name == "reports": report_index(out_dir.parent)      # reports/index.html: every run's
     return out_dir / f"{name}.html"

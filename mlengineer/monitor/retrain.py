@@ -137,6 +137,13 @@ def train_challenger(champion, # the fitted champion, whose settings (`manifest_
     params = _challenger_params(champion, time_budget, max_trials, seed, **overrides)
     target = params["target"]
     df = _labelled(recent_df, target)
+    features = [str(c) for c in champion.schema_.features]
+    missing = [c for c in features if c not in df.columns]
+    if missing:
+        raise ColumnNotFoundError(f"The recent data lacks the champion's feature column(s) {missing[:5]}: a challenger "
+                                  "is trained on the champion's columns. Add them, or train a new model.")
+    used = [c for c in (*features, target, params.get("time"), params.get("group")) if c is not None]
+    df = df[list(dict.fromkeys(used))]                # the champion's columns only: a like-for-like comparison
     if len(df) < MIN_LABELLED // 2:
         raise DataError(f"Only {len(df)} recent row(s) have a value in {target!r}; a challenger needs at least "
                         f"{MIN_LABELLED // 2} labelled rows to train on.")
@@ -385,7 +392,8 @@ def fairness_gate(champion, # the fitted champion
     if judged.empty:
         why = (f"fairness not checked: no attribute of {cols} has two groups of at least {min_group} rows in the "
                "comparison data")
-        return Gate("fairness", True, None, None, float(tolerance), why, dict(metric=metric, by_attribute={}))
+        return Gate("fairness", True, None, None, float(tolerance), why,
+                    dict(metric=metric, threshold=threshold, by_attribute={}))
     worst = judged["increase"].idxmax()
     w = judged.loc[worst]
     ok = bool((judged["increase"] <= tolerance + 1e-12).all())
@@ -395,7 +403,7 @@ def fairness_gate(champion, # the fitted champion
     if "observed" in w and not pd.isna(w["observed"]): why += f"; the observed outcomes themselves: {w['observed']:.3f}"
     by_attribute = {k: {c: float(v) for c, v in r.items()} for k, r in table.iterrows()}
     return Gate("fairness", ok, float(w["champion"]), float(w["challenger"]), float(tolerance), why,
-                dict(metric=metric, attribute=worst, by_attribute=by_attribute))
+                dict(metric=metric, threshold=threshold, attribute=worst, by_attribute=by_attribute))
 
 # %% ../../nbs/43_retrain.ipynb #02c1457b
 @dataclass
@@ -483,12 +491,13 @@ def retrain(registry, # a Registry, or its directory
             max_latency_us:float|None=None, # the latency gate's absolute cap
             fairness_tolerance:float=0.02, # the fairness gate's tolerance
             fairness_metric:str="auto", # the fairness gate's disparity
+            fairness_threshold:float=0.5, # binary: the decision threshold the fairness gate judges the labels at
             challenger_seed:int|None=None, # the challenger's training seed (None: the champion's)
             **overrides, # any other AutoML setting of the challenger
            ) -> Decision:
     "Challenge registered model `name` with recent data: train, compare, gate, promote if warranted, and record."
     from mlengineer.deploy.registry import Registry
-    from mlengineer.automl import frame_sha256
+    from mlengineer.data import frame_sha256
     reg = registry if isinstance(registry, Registry) else Registry(registry)
     champion = reg.load(name, "champion")
     target = _target_of(champion)
@@ -512,7 +521,8 @@ def retrain(registry, # a Registry, or its directory
         cmp = compare(champion, chal, test, n_boot=n_boot, seed=seed)
         gates = [latency_gate(champion, chal, test, factor=latency_factor, max_us=max_latency_us)]
         if cols:
-            fair = fairness_gate(champion, chal, test, cols, tolerance=fairness_tolerance, metric=fairness_metric)
+            fair = fairness_gate(champion, chal, test, cols, tolerance=fairness_tolerance, metric=fairness_metric,
+                                 threshold=fairness_threshold)
             gates.append(fair)
         dec = decide(cmp, gates, alpha=alpha, min_gain=min_gain)
     except Exception as e:
