@@ -22,6 +22,12 @@ demo: venv
 	$(BIN)/mle monitor models/hmda build/demo/hmda_test.csv --labels deny --out-dir reports/hmda || test $$? -eq 4
 	$(BIN)/mle retrain hmda build/demo/hmda_test.csv --registry build/demo/registry --max-trials 6 --sensitive afam
 	$(BIN)/mle registry --root build/demo/registry history hmda
+	@echo ""
+	@echo "Where everything is:"
+	@echo "  reports:      reports/index.html (every run's, newest first); this run's: reports/hmda/index.html"
+	@echo "  model bundle: models/hmda (mle predict, mle serve, AutoML.load)"
+	@echo "  registry:     build/demo/registry (hmda: champion and challenger versions, decisions)"
+	@echo "  split, predictions: build/demo/hmda_train.csv, hmda_test.csv, hmda_predictions.csv"
 
 test: venv
 	$(BIN)/python tools/run_tests.py
