@@ -3,7 +3,7 @@
 The names below are the public API (`from mlengineer import AutoML, load_table, compile_fast`); each is imported on
 first use, so `import mlengineer` stays cheap. The stages live in subpackages: `engine` (features, models, search,
 ensemble), `assess` (metrics, decisions, evaluate, explain, explain_plots, fairness, mitigation), `deploy` (registry,
-fastpath, predlog, serving, ONNX export) and `monitor` (drift, performance, verdict, retrain); `nbs/index.ipynb` has
+fastpath, predlog, serving, ONNX export, MLflow) and `monitor` (drift, performance, verdict, retrain); `nbs/index.ipynb` has
 the map."""
 __version__ = "0.0.1"
 
@@ -21,7 +21,7 @@ _API = {
     "group_metrics": "assess.fairness", "audit_model": "assess.fairness", "mitigate_thresholds": "assess.mitigation",
     "Registry": "deploy.registry", "compile_fast": "deploy.fastpath", "PredictionLog": "deploy.predlog",
     "score_file": "deploy.batch", "make_app": "deploy.http", "serve": "deploy.http",
-    "export_onnx": "deploy.onnx_export",
+    "export_onnx": "deploy.onnx_export", "log_to_mlflow": "deploy.mlflow",
     "drift_report": "monitor.drift", "performance_report": "monitor.performance", "retrain": "monitor.retrain",
     "run_report": "reports",
 }

@@ -95,6 +95,7 @@ class AutoML(BaseEstimator):
                  select_features:bool=False, # backward feature selection before the search
                  isolate:bool=True, # run trials in a worker process that can be killed; False: in this one
                  verbose:bool=False, # log a line per trial (INFO on the 'mlengineer' logger)
+                 mlflow:str|bool|None=None, # log the fit to MLflow (38_mlflow): a tracking URI, True: the default
                 ):
         self.target = target
         self.task = task
@@ -119,6 +120,7 @@ class AutoML(BaseEstimator):
         self.select_features = select_features
         self.isolate = isolate
         self.verbose = verbose
+        self.mlflow = mlflow
 
 # %% ../nbs/14_automl.ipynb #fac3ddd0
 def _integer(v, low) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= low
@@ -129,7 +131,7 @@ _FLAGS = ("deterministic", "distill", "select_features", "isolate", "verbose")
 AutoML._parameter_rules = {     # parameter -> (valid(value, task), message with {value} and {task})
     "time_budget": (lambda v, task: v is None or _positive(v),
                     "time_budget must be a number of seconds > 0, or None (then max_trials bounds the fit); "
-                    "got {value!r}."),
+                    "None; got {value!r}."),
     "seed": (lambda v, task: _integer(v, 0), "seed must be an integer >= 0; got {value!r}."),
     "n_jobs": (lambda v, task: _integer(v, 1), "n_jobs must be an integer >= 1 (threads a trial uses); got {value!r}."),
     "memory_limit_mb": (lambda v, task: v is None or _positive(v),
@@ -146,6 +148,9 @@ AutoML._parameter_rules = {     # parameter -> (valid(value, task), message with
                        "max_size_bytes must be an integer >= 1, or None (no cap); got {value!r}."),
     "refit": (lambda v, task: v == "auto" or isinstance(v, bool),
               "refit must be True, False or 'auto', not {value!r}."),
+    "mlflow": (lambda v, task: v is None or isinstance(v, (bool, np.bool_)) or (isinstance(v, str) and v.strip() != ""),
+               "mlflow must be a tracking URI (sqlite:///mlruns.db, http://host:5000), True (the default store) or "
+               "None; got {value!r}."),
 } | {name: (lambda v, task: _flag(v), f"{name} must be True or False; got {{value!r}}.") for name in _FLAGS}
 
 @patch
@@ -434,12 +439,25 @@ def _manifest(self:AutoML, data, target, n_without_target, n_splits, t0) -> dict
         selection = {**self.selection_, "report": json.loads(self.selection_["report"].to_json(orient="records"))}
     folds = dict(n_splits=n_splits, strategy=self.split, group=self.group, time=self.time)
     cv = dict(best_single=self.best_single_, ensemble=self.ensemble_score_, pool=self.pool_, pools=self.pool_scores_)
-    params = {k: v for k, v in self.get_params().items() if k != "verbose"}
+    params = {k: v for k, v in self.get_params().items() if k not in ("verbose", "mlflow")}   # not the model's
     return dict(task=self.task_, target=target, metric=self.metric_, classes=self.schema_.classes, seed=self.seed,
                 n_rows=int(len(data)), n_rows_without_target=n_without_target, data_sha256=frame_sha256(data),
                 folds=folds, time_budget=self.time_budget, fit_seconds=round(time.time() - t0, 2),
                 versions=library_versions(), cv=cv, distill=self.distill_, temperature=self.temperature_,
                 refitted=self.refitted_, budget_dropped=self.budget_dropped_, selection=selection, params=params)
+
+# %% ../nbs/14_automl.ipynb #8c104c77
+@patch
+def _mlflow_logger(self:AutoML):
+    "`log_to_mlflow` of 38_mlflow with the tracking URI bound when `mlflow=` is set (the extra checked now), else None."
+    on = not isinstance(self.mlflow, (bool, np.bool_)) or bool(self.mlflow)
+    if self.mlflow is None or not on: return None
+    import importlib
+    from functools import partial
+    tracking = importlib.import_module("mlengineer.deploy.mlflow")     # by name: the engine does not import deploy
+    tracking.require_mlflow()
+    uri = tracking.resolve_tracking_uri(True if isinstance(self.mlflow, (bool, np.bool_)) else self.mlflow)
+    return partial(tracking.log_to_mlflow, tracking_uri=uri)
 
 # %% ../nbs/14_automl.ipynb #9716a748
 @patch
@@ -452,6 +470,7 @@ def fit(self:AutoML,
     data, target = self._table(X, y)
     schema = infer_schema(data, target, self.task)
     self._check_params(schema.task)
+    log_run = self._mlflow_logger()           # the extra checked before the search
     data = data[data[target].notna()]
     raw = data
     numeric = schema.by_role("numeric")
@@ -498,6 +517,7 @@ def fit(self:AutoML,
     n_without_target = int(len(X) - len(data)) if y is None else 0
     self.manifest_ = self._manifest(raw, target, n_without_target, n_splits, t0)
     self.fit_seconds_ = time.time() - t0
+    if log_run is not None: self.mlflow_run_ = log_run(self)
     return self
 
 # %% ../nbs/14_automl.ipynb #1368c030

@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--report", action="store_true", help="also write the training report to reports/<stem>/train.html")
     t.add_argument("--report-dir", help="folder of the training report (default: reports/<data file stem>)")
     t.add_argument("--quiet", action="store_true", help="do not print the search progress")
+    t.add_argument("--mlflow", nargs="?", const=True, metavar="URI", help="also log the run (settings, CV metrics, "
+                   "leaderboard, report, the model as a pyfunc) to MLflow, after the budget: a tracking URI, or none "
+                   "for $MLFLOW_TRACKING_URI, else sqlite:///mlruns.db (needs the mlflow extra)")
     pr = sub.add_parser("predict", help="score a table with a saved model",
                         description="Write one row per input row, in input order: `prediction`, and for classification "
                                     "one `proba_<class>` column per class.")
@@ -186,6 +189,9 @@ def _parser() -> argparse.ArgumentParser:
     gp.add_argument("version", help="version number, 'latest' or another alias")
     gp.add_argument("--alias", default="champion")
     gp.add_argument("--reason")
+    gp.add_argument("--mlflow", nargs="?", const=True, metavar="URI", help="also set the alias in MLflow's model "
+                    "registry (models:/NAME@ALIAS), registering the version's model there if needed: a tracking URI, "
+                    "or none for $MLFLOW_TRACKING_URI, else sqlite:///mlruns.db (needs the mlflow extra)")
     gb = gs.add_parser("rollback", help="point an alias back at the version it held before")
     gb.add_argument("name")
     gb.add_argument("--alias", default="champion")
@@ -416,6 +422,10 @@ def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
     from mlengineer.automl import AutoML
     if a.time_budget <= 0: raise ConfigError(f"--time-budget must be positive (got {a.time_budget}).")
     if a.target is None: raise ConfigError("mle train needs --target COL: the column to predict.")
+    if a.mlflow:                        # the extra and the URI checked before the search
+        from mlengineer.deploy.mlflow import require_mlflow, resolve_tracking_uri
+        require_mlflow()
+        resolve_tracking_uri(a.mlflow)
     df = load_table(a.data, sep=a.sep, encoding=a.encoding)
     out = Path(a.out or Path("models") / _stem(a.data))
     left = a.time_budget - (time.time() - _T0)
@@ -438,6 +448,10 @@ def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
                "--seed", str(a.seed), "--out", str(out), "--report"]
         html = run_report("train", params, rep_dir, seed=a.seed, cli=cli)
         print(f"wrote {html}")
+    if a.mlflow:
+        from mlengineer.deploy.mlflow import log_to_mlflow, resolve_tracking_uri
+        logged = log_to_mlflow(out, a.mlflow, run_name=_stem(a.data), reports=[html] if a.report else [])
+        print(f"logged MLflow run {logged['run_id']} to {resolve_tracking_uri(a.mlflow)}: model {logged['model_uri']}")
     return 0
 
 # %% ../nbs/60_cli.ipynb #98c56dde
@@ -543,6 +557,10 @@ def cmd_registry(a:argparse.Namespace, # the parsed command line of `mle registr
         e = reg.promote(a.name, a.version, alias=a.alias, reason=a.reason)
         unchanged = "" if e["changed"] else " (unchanged)"
         print(f"{a.name}: {e['alias']} {e['from'] or '(unset)'} -> {e['to']}" + unchanged)
+        if getattr(a, "mlflow", None):
+            from mlengineer.deploy.mlflow import mirror_alias, resolve_tracking_uri
+            v = mirror_alias(a.name, reg.path(a.name, e["to"]), a.alias, a.mlflow)
+            print(f"MLflow: models:/{a.name}@{a.alias} -> version {v} ({resolve_tracking_uri(a.mlflow)})")
     elif a.action == "rollback":
         e = reg.rollback(a.name, alias=a.alias, reason=a.reason)
         print(f"{a.name}: {e['alias']} {e['from']} -> {e['to']} (rolled back)")
