@@ -27,7 +27,7 @@ _API = {
 }
 __all__ = sorted(_API)
 # modules that plug into a name when it is first used: the compiled fast path registers itself with AutoML, so
-# `predict` on a few rows skips the pandas preprocessing (`automl.register_compiler`)
+# `predict` on a few rows skips the pandas preprocessing (`engine.compiled.register_compiler`)
 _PLUGINS = {"AutoML": ("deploy.fastpath",)}
 
 

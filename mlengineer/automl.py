@@ -6,7 +6,7 @@ Docs: https://mlengineer.github.io/mlengineer/automl.html.md"""
 
 # %% ../nbs/14_automl.ipynb #5427ac0f
 from __future__ import annotations
-import json, math, numbers, shutil, time, warnings, weakref
+import json, math, numbers, shutil, time, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from .data import Schema, infer_schema, cv_folds, as_numbers, frame_sha256
 from .bundle import library_versions
 from .console import get_logger, progress
 from .engine.search import run_search, get_metric, refit_reserve
+from .engine.compiled import predict_small
 from .engine.models import FAMILIES
 from .engine.ensemble import (greedy_ensemble, combine, BaggedModel, EnsembleModel, fit_temperature, temper,
                                         oof_rows)
@@ -24,7 +25,7 @@ from .engine.features import as_keys, training_categories
 _log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['SMALL_ROWS', 'COMPILED_MAX_ROWS', 'check_input', 'AutoML', 'register_compiler']
+__all__ = ['SMALL_ROWS', 'check_input', 'AutoML']
 
 # %% ../nbs/14_automl.ipynb #143c149b
 SMALL_ROWS = 1000   # below this many rows, ten folds (`_auto_splits`)
@@ -520,52 +521,6 @@ def fit(self:AutoML,
     if log_run is not None: self.mlflow_run_ = log_run(self)
     return self
 
-# %% ../nbs/14_automl.ipynb #1368c030
-COMPILED_MAX_ROWS = 100                 # inputs of up to this many rows go to a registered compiled predictor
-_COMPILERS = []                         # the registered compilers, in order
-_COMPILED = weakref.WeakKeyDictionary()  # AutoML -> (its model_, compiled predictor or None, trusted)
-
-def register_compiler(compile_fn, # fitted AutoML -> an object whose `predict_pred(X)` equals `model_.predict_pred(X)`
-                     ):
-    "Let `predict` and `predict_proba` send small inputs (`COMPILED_MAX_ROWS`) to what `compile_fn` makes of a model."
-    if compile_fn not in _COMPILERS: _COMPILERS.append(compile_fn)
-
-# %% ../nbs/14_automl.ipynb #9931a810
-@patch
-def _compiled(self:AutoML) -> tuple:
-    "(model_, compiled predictor or None, trusted) of this model: compiled on first use by the first compiler that can."
-    state = _COMPILED.get(self)
-    if state is not None and state[0] is self.model_: return state
-    fast = None
-    for compile_fn in _COMPILERS:
-        try: fast = compile_fn(self)
-        except Exception as e: _log.debug("no compiled predictor from %s: %s", compile_fn.__name__, e)
-        if fast is not None: break
-    state = _COMPILED[self] = (self.model_, fast, False)
-    return state
-
-# %% ../nbs/14_automl.ipynb #c1b2d695
-@patch
-def _pred(self:AutoML, X:pd.DataFrame, # rows through `check_input`, at least one
-         ) -> np.ndarray:
-    "`model_.predict_pred(X)`; small inputs through the compiled predictor once it has agreed with it."
-    if len(X) > COMPILED_MAX_ROWS or not _COMPILERS: return self.model_.predict_pred(X)
-    model, fast, trusted = self._compiled()
-    if fast is None: return model.predict_pred(X)
-    try:
-        got = np.asarray(fast.predict_pred(X), dtype=float)
-    except MLEngineerError: raise
-    except Exception as e:
-        got = e
-    if trusted and not isinstance(got, Exception): return got
-    want = model.predict_pred(X)
-    agree = not isinstance(got, Exception) and got.shape == want.shape and np.allclose(got, want, rtol=1e-12, atol=1e-9)
-    if not agree:
-        why = f"it failed with {type(got).__name__}" if isinstance(got, Exception) else "it disagreed with the model"
-        warnings.warn(f"The compiled predictor is not used for this model ({why}); predicting on the normal path.")
-    _COMPILED[self] = (model, fast if agree else None, agree)
-    return want
-
 # %% ../nbs/14_automl.ipynb #8047916c
 @patch
 def _check_fitted(self:AutoML):
@@ -582,7 +537,7 @@ def predict_proba(self:AutoML,
     if self.task_ == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
     X = check_input(X, self.schema_)
     if not len(X): return np.empty((0, len(self.classes_)))             # the models refuse zero rows
-    p = self._pred(X)
+    p = predict_small(self, X)
     return np.c_[1 - p, p] if self.task_ == "binary" else p
 
 # %% ../nbs/14_automl.ipynb #07e79533
@@ -594,7 +549,7 @@ def predict(self:AutoML,
     self._check_fitted()
     if self.task_ != "regression": return self.classes_[self.predict_proba(X).argmax(1)]
     X = check_input(X, self.schema_)
-    return self._pred(X) if len(X) else np.empty(0)
+    return predict_small(self, X) if len(X) else np.empty(0)
 
 # %% ../nbs/14_automl.ipynb #5202bf3c
 @patch

@@ -21,7 +21,8 @@ from ..engine.features import (as_keys, as_datetime, days_since_epoch, float_arr
                                         BooleanEncoder, AsCategory, FrequencyEncoder, DatetimeFeatures, TextSVD)
 from ..engine.models import GBMModel, HGBModel, predict_pred as _model_pred
 from ..engine.ensemble import BaggedModel, EnsembleModel, combine, temper, to_scores, from_scores
-from ..automl import check_input, register_compiler
+from ..automl import check_input
+from ..engine.compiled import register_compiler
 from .trees import HGBTrees, ForestLeaves, OneRow
 from fastcore.basics import patch
 
