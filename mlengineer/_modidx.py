@@ -1679,5 +1679,7 @@ d = { 'settings': { 'branch': 'main',
                                                                                    'mlengineer/scale/search.py'),
                                          'mlengineer.scale.search.drop_search': ( 'dask_search.html#drop_search',
                                                                                   'mlengineer/scale/search.py'),
+                                         'mlengineer.scale.search.prepare_worker': ( 'dask_search.html#prepare_worker',
+                                                                                     'mlengineer/scale/search.py'),
                                          'mlengineer.scale.search.run_on_worker': ( 'dask_search.html#run_on_worker',
                                                                                     'mlengineer/scale/search.py')}}}
