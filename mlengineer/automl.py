@@ -25,7 +25,7 @@ from .engine.features import as_keys, training_categories
 _log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['SMALL_ROWS', 'check_input', 'AutoML']
+__all__ = ['SMALL_ROWS', 'CLUSTER_RUNNER', 'check_input', 'AutoML', 'cluster_runner']
 
 # %% ../nbs/14_automl.ipynb #143c149b
 SMALL_ROWS = 1000   # below this many rows, ten folds (`_auto_splits`)
@@ -97,6 +97,7 @@ class AutoML(BaseEstimator):
                  isolate:bool=True, # run trials in a worker process that can be killed; False: in this one
                  verbose:bool=False, # log a line per trial (INFO on the 'mlengineer' logger)
                  mlflow:str|bool|None=None, # log the fit to MLflow (38_mlflow): a tracking URI, True: the default
+                 cluster=None, # run the trials on Dask workers: 'local:N', 'tcp://HOST:PORT' or a distributed.Client
                 ):
         self.target = target
         self.task = task
@@ -122,6 +123,7 @@ class AutoML(BaseEstimator):
         self.isolate = isolate
         self.verbose = verbose
         self.mlflow = mlflow
+        self.cluster = cluster
 
 # %% ../nbs/14_automl.ipynb #fac3ddd0
 def _integer(v, low) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= low
@@ -440,7 +442,7 @@ def _manifest(self:AutoML, data, target, n_without_target, n_splits, t0) -> dict
         selection = {**self.selection_, "report": json.loads(self.selection_["report"].to_json(orient="records"))}
     folds = dict(n_splits=n_splits, strategy=self.split, group=self.group, time=self.time)
     cv = dict(best_single=self.best_single_, ensemble=self.ensemble_score_, pool=self.pool_, pools=self.pool_scores_)
-    params = {k: v for k, v in self.get_params().items() if k not in ("verbose", "mlflow")}   # not the model's
+    params = {k: v for k, v in self.get_params().items() if k not in ("verbose", "mlflow", "cluster")}   # not the model's
     return dict(task=self.task_, target=target, metric=self.metric_, classes=self.schema_.classes, seed=self.seed,
                 n_rows=int(len(data)), n_rows_without_target=n_without_target, data_sha256=frame_sha256(data),
                 folds=folds, time_budget=self.time_budget, fit_seconds=round(time.time() - t0, 2),
@@ -459,6 +461,15 @@ def _mlflow_logger(self:AutoML):
     tracking.require_mlflow()
     uri = tracking.resolve_tracking_uri(True if isinstance(self.mlflow, (bool, np.bool_)) else self.mlflow)
     return partial(tracking.log_to_mlflow, tracking_uri=uri)
+
+# %% ../nbs/14_automl.ipynb #b6fd7ebb
+CLUSTER_RUNNER = "mlengineer.scale.search"    # the module whose `DaskRunner` runs a search's trials on a cluster
+
+def cluster_runner(cluster, # 'local', 'local:N', 'tcp://HOST:PORT' or a distributed.Client
+                  ):
+    "The trial runner that spreads a search's trials over `cluster` (48_dask_search's `DaskRunner`, imported now)."
+    import importlib
+    return importlib.import_module(CLUSTER_RUNNER).DaskRunner(cluster)
 
 # %% ../nbs/14_automl.ipynb #9716a748
 @patch
@@ -485,6 +496,8 @@ def fit(self:AutoML,
     if self.select_features:
         sel_end = None if self.time_budget is None or self.deterministic else t0 + self.time_budget * 0.25
         schema, self.selection_ = self._select_features(data, y_enc, schema, folds, sel_end)
+    if self.cluster is not None and self.deterministic:
+        raise ConfigError("deterministic=True runs the trials one after another; it does not go with cluster=.")
     refit = self._refit_families(len(data))
     distill = bool(self.distill)
     refit_all = refit == set(FAMILIES)
@@ -497,7 +510,8 @@ def fit(self:AutoML,
                      families=self.families, seed=self.seed, n_jobs=self.n_jobs, memory_limit_mb=self.memory_limit_mb,
                      max_trials=self.max_trials, deterministic=self.deterministic, isolate=self.isolate,
                      log=_log.info if self.verbose else None, keep_worker=bool(refit),
-                     reserve=None if deadline is None else reserve)
+                     reserve=None if deadline is None else reserve,
+                     trial_runner=None if self.cluster is None else cluster_runner(self.cluster))
     end = None if self.time_budget is None or self.deterministic else t0 + self.time_budget
     try: self._build(res, y_enc, schema, end, refit)
     finally:

@@ -93,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--report", action="store_true", help="also write the training report to reports/<stem>/train.html")
     t.add_argument("--report-dir", help="folder of the training report (default: reports/<data file stem>)")
     t.add_argument("--quiet", action="store_true", help="do not print the search progress")
+    t.add_argument("--cluster", help="run the search's trials on a Dask cluster: local[:N] or tcp://HOST:PORT (needs "
+                   "the dask extra); each trial keeps its time share, the tuning stays here")
     t.add_argument("--mlflow", nargs="?", const=True, metavar="URI", help="also log the run (settings, CV metrics, "
                    "leaderboard, report, the model as a pyfunc) to MLflow, after the budget: a tracking URI, or none "
                    "for $MLFLOW_TRACKING_URI, else sqlite:///mlruns.db (needs the mlflow extra)")
@@ -435,7 +437,7 @@ def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
                  families=families, split=a.split, group=a.group, time=a.time_col,
                  deterministic=a.deterministic, max_trials=a.max_trials, max_latency_us=a.max_latency_us,
                  max_size_bytes=a.max_size_bytes, distill=a.distill, refit=refit,
-                 select_features=a.select_features, pool=a.pool,
+                 select_features=a.select_features, pool=a.pool, cluster=a.cluster,
                  verbose=not a.quiet)
     aml.fit(df)
     aml.save(out)

@@ -161,7 +161,8 @@ def parse_known_args(self:CommandParser, args=None, namespace=None):
 CLI_EXAMPLES = {
     "data": "mle data data/penguins.csv --target species",
     "split": "mle split data/hmda.csv --target deny --out-dir .",
-    "train": "mle train data/penguins.csv --target species --time-budget 30 --out models/penguins",
+    "train": "mle train data/penguins.csv --target species --time-budget 30 --out models/penguins\n"
+             "mle train data/hmda.csv --target deny --time-budget 60 --cluster local:2",
     "predict": "mle predict models/penguins data/penguins.csv --out predictions.csv",
     "export": "mle export models/penguins --out penguins.onnx",
     "serve": "mle serve models/penguins --port 8000 --log predictions.db",

@@ -20,8 +20,8 @@ from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_servi
 _log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'REPEATS', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'SearchResult',
-           'refit_seconds', 'restart_seconds', 'refit_reserve', 'run_search']
+__all__ = ['AUTO_METRIC', 'PACE', 'DEFAULT_FAMILIES', 'REPEATS', 'Metric', 'get_metric', 'Trial', 'refit_spec', 'TrialWorker',
+           'SearchResult', 'refit_seconds', 'restart_seconds', 'refit_reserve', 'run_search']
 
 # %% ../../nbs/12_search.ipynb #be817bf3
 from sklearn import metrics as M
@@ -61,7 +61,6 @@ def _ll(y, p):
     return float(-np.mean(np.log(p[np.arange(len(p)), np.asarray(y, dtype=int)])))
 
 def _rmse(y, p): return float(np.sqrt(np.mean((np.asarray(y, float) - p) ** 2)))
-
 def _f1_macro(y, p): return M.f1_score(y, p, average="macro")
 
 _METRICS = {
@@ -130,6 +129,7 @@ class Trial:
     oof: np.ndarray|None = field(default=None, repr=False)      # out-of-fold predictions, one per training row
     model_path: str|None = None      # the pickled fold models in the work directory
     save_rate: float|None = None     # pickled bytes a bundle (skops) writes per second, measured once per family
+    worker: str|None = None          # the cluster worker that ran it (a trial runner's name for it); None: here
 
     @property
     def name(self) -> str:
@@ -267,7 +267,7 @@ def _worker_cli():
 # %% ../../nbs/12_search.ipynb #0fa9c336
 PACE = 1.25     # fold i of n may end by 1.25 (i + 1) / n of a trial's time share (its folds take about the same time)
 
-class _Worker:
+class TrialWorker:
     "The parent's handle on a worker process: start it, run a trial under hard limits, kill it."
     def __init__(self,
                  workdir, # the search's work directory, with data.pkl; the socket and worker.log go there too
@@ -302,13 +302,13 @@ class _Worker:
 
 # %% ../../nbs/12_search.ipynb #6dabdeeb
 @patch
-def alive(self:_Worker) -> bool:
+def alive(self:TrialWorker) -> bool:
     "Whether the worker process is still running."
     return self.proc.poll() is None
 
 # %% ../../nbs/12_search.ipynb #ef8575cb
 @patch
-def kill(self:_Worker):
+def kill(self:TrialWorker):
     "Kill the worker process (if it runs) and close the connection."
     if self.alive(): self.proc.kill()
     self.proc.wait(10)
@@ -316,7 +316,7 @@ def kill(self:_Worker):
 
 # %% ../../nbs/12_search.ipynb #6ccdce95
 @patch
-def run(self:_Worker,
+def run(self:TrialWorker,
         spec:dict, # the job: a trial's id, family, params and soft deadline, or a `refit_spec`
         hard_deadline:float|None, # time.time() at which the process is killed; None: no limit
         memory_mb:float|None, # resident memory (MiB) at which the process is killed; None: no limit
@@ -358,7 +358,7 @@ def run(self:_Worker,
 
 # %% ../../nbs/12_search.ipynb #7aa8661a
 @patch
-def close(self:_Worker):
+def close(self:TrialWorker):
     "Stop the worker process: ask it to, then kill it."
     try:
         self.conn.send(("stop",))
@@ -368,7 +368,7 @@ def close(self:_Worker):
 
 # %% ../../nbs/12_search.ipynb #8fae893c
 class _InlineWorker:
-    "Runs trials in this process, with the same interface as `_Worker` (no hard time or memory limit)."
+    "Runs trials in this process, with the same interface as `TrialWorker` (no hard time or memory limit)."
     def __init__(self, workdir):
         with open(Path(workdir) / "data.pkl", "rb") as f: self.X, self.y, self.cfg = pickle.load(f)
         self.workdir = workdir
@@ -390,6 +390,29 @@ class _InlineWorker:
     def close(self):
         "Nothing to stop."
 
+# %% ../../nbs/12_search.ipynb #835c5555
+class _LocalRunner:
+    "run_search's default trial runner: one trial at a time, in a `TrialWorker` process (or in this process)."
+    def __init__(self, isolate:bool=True): self.make, self.job = (TrialWorker if isolate else _InlineWorker), None
+    def free(self) -> int: return int(self.job is None)
+    def submit(self, *job): self.job = job          # (trial, spec, hard deadline, on_fold, memory_mb, n_folds)
+    def start(self, workdir) -> float:
+        "Start the worker (it loads the data); the seconds that took."
+        self.workdir, began = workdir, time.time()
+        self.worker = self.make(self.workdir)
+        return time.time() - began
+    def wait(self) -> list:
+        "Run the submitted trial to its end: [(trial, status, payload)]; a killed worker is replaced at the next."
+        (t, spec, hard, on_fold, memory_mb, n_folds), self.job = self.job, None
+        if self.worker is None: self.worker = self.make(self.workdir)
+        status, payload = self.worker.run(spec, hard, memory_mb, on_fold, n_folds=n_folds)
+        if status in ("timeout", "memory"): self.worker = None          # killed
+        return [(t, status, payload)]
+    def close(self, keep:bool=False):
+        "Stop the worker; with `keep`, hand it over (for refits) instead."
+        if keep: return self.worker
+        if self.worker is not None: self.worker.close()
+
 # %% ../../nbs/12_search.ipynb #01fa3908
 @dataclass
 class SearchResult:
@@ -408,8 +431,7 @@ class SearchResult:
         start = 0.0 if self.worker is not None else restart_seconds(self.worker_start_seconds)
         if deadline is not None and time.time() + refit_seconds(t) + start > deadline: return None
         with open(t.model_path, "rb") as f: models = pickle.load(f)     # our own worker's files
-        if self.worker is None:
-            self.worker = _Worker(self.workdir) if self.isolate else _InlineWorker(self.workdir)
+        if self.worker is None: self.worker = (TrialWorker if self.isolate else _InlineWorker)(self.workdir)
         status, payload = self.worker.run(refit_spec(t, models), deadline, self.memory_limit_mb, lambda i, s: False,
                                           job="refit")
         if status in ("timeout", "memory"): self.worker = None       # killed
@@ -435,12 +457,13 @@ class SearchResult:
         return self.ok[0]
 
     def leaderboard(self) -> pd.DataFrame:
-        "One row per trial, best first: score, fit time, single-row latency, size and parameters."
+        "One row per trial, best first: score, fit time, latency, size, parameters (and on a cluster the worker)."
         rows = [dict(model=t.name, family=t.family, origin=t.origin, status=t.status,
                      score=None if t.score is None else self.metric.display(t.score), score_std=t.score_std,
                      fit_seconds=round(t.fit_seconds, 3), predict_us=t.predict_us, size_bytes=t.size_bytes,
                      params=json.dumps(t.params, default=str, sort_keys=True)) for t in self.trials]
         lb = pd.DataFrame(rows)
+        if any(t.worker for t in self.trials): lb.insert(4, "worker", [t.worker for t in self.trials])
         key = lb.score * (self.metric.sign)
         ranked = lb.assign(_k=key.fillna(-np.inf)).sort_values(["_k", "model"], ascending=[False, True])
         return ranked.drop(columns="_k").reset_index(drop=True)
@@ -537,6 +560,7 @@ def run_search(X:pd.DataFrame, # the feature columns
                log:Callable|None=None, # log(line) after every trial
                keep_worker:bool=False, # keep the worker for refits (`SearchResult.refit`; call `close()` after)
                reserve:Callable|None=None, # reserve(trials, worker_start) -> seconds to keep free before `deadline`
+               trial_runner=None, # runs the trials (the runner protocol above); None: one at a time on this machine
               ) -> SearchResult:
     "Cross-validate the families' portfolios, then tune the best ones with Optuna, within a hard budget."
     t0 = time.time()
@@ -560,28 +584,27 @@ def run_search(X:pd.DataFrame, # the feature columns
         with open(workdir / "data.pkl", "wb") as f: pickle.dump((X, np.asarray(y), cfg), f, protocol=5)
         say = log or (lambda *a: None)
         queue = _portfolio(fams, task, len(X))
-        studies, trials, rng, save_rates = {}, [], np.random.default_rng(seed), {}
+        studies, trials, rng, save_rates, asked = {}, [], np.random.default_rng(seed), {}, {}   # asked: running
         n_features, seen, repeats, worn = {}, {}, {}, set()      # for repeated configurations (`ModelFamily.key`)
-        start_worker = (lambda: _Worker(workdir)) if isolate else (lambda: _InlineWorker(workdir))
-        ws = time.time()
-        worker = start_worker()
-        worker_start = time.time() - ws
+        runner = trial_runner or _LocalRunner(isolate)
+        worker_start = runner.start(workdir)
         _log.debug(f"search: {len(fams)} families on {len(X):,} rows; the worker started in {worker_start:.2f}s")
         bar = progress(total=max_trials, desc="search", unit=" trials")
-        try:
+        def propose():
+            "The next trial to start, as (trial, spec, hard deadline, on_fold); None when none may start now."
             while True:
                 now = time.time()
-                if max_trials is not None and len(trials) >= max_trials: break
+                if max_trials is not None and len(trials) + len(asked) >= max_trials: return None
                 remaining = None if deadline is None else deadline - now
                 if remaining is not None and reserve is not None: remaining -= reserve(trials, worker_start)
-                if remaining is not None and remaining < 1.0: break
+                if remaining is not None and remaining < 1.0: return None
                 ot = None
                 if queue:
                     fam, params = queue.pop(0)
                     origin = "portfolio"
                 elif tune:
                     fam = _pick_family(trials, rng, exclude=worn)
-                    if fam is None: break
+                    if fam is None: return None
                     study = studies.setdefault(fam, _new_study(fam, seed + len(studies)))
                     ot = study.ask()
                     params = FAMILIES[fam].space(ot, task)
@@ -596,45 +619,51 @@ def run_search(X:pd.DataFrame, # the feature columns
                         if repeats[fam] >= REPEATS: worn.add(fam)
                         continue
                     repeats[fam] = 0
-                else: break
-                t = Trial(len(trials), fam, params, origin, start=now - t0)
+                else: return None
+                t = Trial(len(trials) + len(asked), fam, params, origin, start=now - t0)
                 soft = hard = None
                 if remaining is not None:
                     first = not any(x.status == "ok" for x in trials)
                     share = remaining * (0.7 if first else 0.35)
                     soft, hard = now + (0.9 if first else 0.8) * share, min(now + share + 3.0, deadline + 3.0)
-                def on_fold(i, s, ot=ot):
-                    if ot is None: return False
-                    ot.report(s, i)
-                    return ot.should_prune()
-                if worker is None: worker = start_worker()
+                on_fold = (lambda i, s: False) if ot is None else (
+                    lambda i, s, ot=ot: ot.report(s, i) or ot.should_prune())      # the tuner hears every fold
+                asked[t.id] = ot
                 spec = dict(id=t.id, family=fam, params=params, soft_deadline=soft, measure_save=fam not in save_rates)
-                status, payload = worker.run(spec, hard, memory_limit_mb, on_fold, n_folds=len(folds))
-                t.status, t.end = status, time.time() - t0
-                if status == "ok":
-                    t.record(payload)
-                    t.save_rate = save_rates.setdefault(fam, t.save_rate) if t.save_rate else save_rates.get(fam)
-                    n_features.setdefault(fam, payload.get("n_features"))
-                elif status == "pruned": t.fold_scores = payload
-                elif status == "error": t.error = payload
-                else:
-                    why = payload if status == "timeout" else f"over {memory_limit_mb} MiB"
-                    t.error = f"stopped: {why}"
-                    worker = None                                   # killed; a new one starts if time allows
-                key = FAMILIES[fam].key(params, n_features.get(fam))
-                if key is not None and status in ("ok", "pruned"): seen.setdefault(key, (status, t.score))
-                if ot is not None:
-                    import optuna
-                    if status == "ok": studies[fam].tell(ot, t.score)
-                    elif status == "pruned": studies[fam].tell(ot, state=optuna.trial.TrialState.PRUNED)
-                    else: studies[fam].tell(ot, state=optuna.trial.TrialState.FAIL)
-                trials.append(t)
-                outcome = f"{m.name} {m.display(t.score):.5f}" if t.score is not None else (t.error or "")
-                say(f"{t.end:7.1f}s {t.name:14s} {status:8s} {outcome}")
-                bar.update(1)
+                return t, spec, hard, on_fold
+        def record(t, status, payload):
+            "Take in how trial `t` ended: its results, the tuner told, a line logged."
+            fam, ot = t.family, asked.pop(t.id)
+            t.status, t.end = status, time.time() - t0
+            if status == "ok":
+                t.record(payload)
+                t.save_rate = save_rates.setdefault(fam, t.save_rate) if t.save_rate else save_rates.get(fam)
+                n_features.setdefault(fam, payload.get("n_features"))
+            elif status == "pruned": t.fold_scores = payload
+            elif status == "error": t.error = payload
+            else:
+                why = payload if status == "timeout" else f"over {memory_limit_mb} MiB"
+                t.error = f"stopped: {why}"
+            key = FAMILIES[fam].key(t.params, n_features.get(fam))
+            if key is not None and status in ("ok", "pruned"): seen.setdefault(key, (status, t.score))
+            if ot is not None:
+                import optuna
+                if status == "ok": studies[fam].tell(ot, t.score)
+                elif status == "pruned": studies[fam].tell(ot, state=optuna.trial.TrialState.PRUNED)
+                else: studies[fam].tell(ot, state=optuna.trial.TrialState.FAIL)
+            trials.append(t)
+            outcome = f"{m.name} {m.display(t.score):.5f}" if t.score is not None else (t.error or "")
+            say(f"{t.end:7.1f}s {t.name:14s} {status:8s} {outcome}" + (f" on {t.worker}" if t.worker else ""))
+            bar.update(1)
+        try:
+            while True:
+                while runner.free() > 0 and (job := propose()) is not None:
+                    runner.submit(*job, memory_limit_mb, len(folds))
+                if not asked: break
+                for t, status, payload in runner.wait(): record(t, status, payload)
         finally:
             bar.close()
-            if worker is not None and not keep_worker: worker.close()
+            kept = runner.close(keep_worker)
         if not any(t.status == "ok" for t in trials):
             # nothing finished (a budget too short for this machine or data): one quick LightGBM in this process,
             # allowed a few seconds beyond the budget, rather than no model at all
@@ -651,7 +680,6 @@ def run_search(X:pd.DataFrame, # the feature columns
             else: t.error = payload
             trials.append(t)
             say(f"{t.end:7.1f}s {t.name:14s} {status:8s} (fallback)")
-        kept = worker if keep_worker else None
         return SearchResult(trials, m, time.time() - t0, str(workdir), isolate, memory_limit_mb, kept, worker_start)
     except BaseException:                 # an error or Ctrl-C: a work directory of our own (it holds the data) goes too
         if own: shutil.rmtree(workdir, ignore_errors=True)
