@@ -2,13 +2,14 @@
 """README.md is written from nbs/index.ipynb, the one home page (nbdev-readme does this with Quarto, which these
 machines cannot install).
 
-Markdown cells are copied as they are; code cells become ```python blocks (without nbdev's `#|` directives),
+Markdown cells are copied as they are, but for image links relative to nbs/ (`](images/x.png)` becomes
+`](nbs/images/x.png)`, since README.md sits one folder up); code cells become ```python blocks (without nbdev's `#|` directives),
 except cells marked `#| hide`. `--check` exits 1 if README.md differs from what index.ipynb gives (the test
 command runs it); without it README.md is rewritten.
 
 Usage: python tools/readme.py [--check]
 """
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ def render(nb: dict) -> str:
     for cell in nb["cells"]:
         src = "".join(cell["source"]).strip("\n")
         if cell["cell_type"] == "markdown":
-            parts.append(src)
+            parts.append(re.sub(r"!\[([^\]]*)\]\((images/[^)]+)\)", r"![\1](nbs/\2)", src))
             continue
         lines = src.splitlines()
         if any(line.strip() in ("#| hide", "#|hide") for line in lines):
