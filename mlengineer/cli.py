@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--report", action="store_true", help="also write the training report to reports/<stem>/train.html")
     t.add_argument("--report-dir", help="folder of the training report (default: reports/<data file stem>)")
     t.add_argument("--quiet", action="store_true", help="do not print the search progress")
+    t.add_argument("--cluster", help="train on a Dask cluster: local[:N] or tcp://HOST:PORT (needs the dask extra); "
+                   "DATA may be a folder or glob of Parquet files. The search runs on a sample within --time-budget, "
+                   "its best LightGBM configuration then trains on all rows on the workers")
     pr = sub.add_parser("predict", help="score a table with a saved model",
                         description="Write one row per input row, in input order: `prediction`, and for classification "
                                     "one `proba_<class>` column per class.")
@@ -405,7 +408,23 @@ def _print_training(aml, out: Path):
         dropped = ", ".join(sel["dropped"]) or "nothing"
         print(f"feature selection ({sel['seconds']:.1f}s, {sel['stopped']}): left out {dropped}")
     if aml.refitted_: print(f"refitted on all {aml.manifest_['n_rows']:,} rows: {', '.join(aml.refitted_)}")
+    if d := aml.manifest_.get("dataset"):
+        print(f"trained one LightGBM ({d['rounds']} rounds) on all {d['trained_rows']:,} rows on {d['workers']} "
+              f"workers in {d['fit_seconds']:.1f}s: {d['config']}; data stage on {d['rows']:,} rows: {d['findings']}")
     print(f"wrote {out} ({time.time() - _T0:.1f}s)")
+
+def _train_cluster(a, out: Path, families) -> int:
+    "`mle train --cluster`: the data stage over all partitions, the search on a sample, LightGBM on the workers."
+    from mlengineer.scale.train import train_dataset
+    other = [f"--{k.replace('_', '-')}" for k in ("group", "time_col", "distill", "select_features", "report")
+             if getattr(a, k)]
+    if other: raise ConfigError(f"{', '.join(other)} not supported with --cluster yet: train without them.")
+    left = a.time_budget - (time.time() - _T0)
+    aml = train_dataset(a.data, a.target, a.cluster, max(left, 1.0), task=a.task, metric=a.metric, seed=a.seed,
+                        families=families, max_trials=a.max_trials)
+    aml.save(out)
+    _print_training(aml, out)
+    return 0
 
 def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
              ) -> int:
@@ -414,10 +433,12 @@ def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
     from mlengineer.automl import AutoML
     if a.time_budget <= 0: raise ConfigError(f"--time-budget must be positive (got {a.time_budget}).")
     if a.target is None: raise ConfigError("mle train needs --target COL: the column to predict.")
-    df = load_table(a.data, sep=a.sep, encoding=a.encoding)
-    out = Path(a.out or Path("models") / _stem(a.data))
-    left = a.time_budget - (time.time() - _T0)
+    glob = any(ch in a.data for ch in "*?[")
+    out = Path(a.out or Path("models") / _stem(Path(a.data).parent if glob else a.data))
     families = a.families.split(",") if a.families else None
+    if a.cluster: return _train_cluster(a, out, families)
+    df = load_table(a.data, sep=a.sep, encoding=a.encoding)
+    left = a.time_budget - (time.time() - _T0)
     refit = {"yes": True, "no": False}.get(a.refit, "auto")
     aml = AutoML(target=a.target, task=a.task, metric=a.metric, time_budget=max(left, 1.0), seed=a.seed,
                  families=families, split=a.split, group=a.group, time=a.time_col,
