@@ -18,7 +18,7 @@ Reported: the figures per size, the AUC difference dask - process, the ratio of 
 the prepared training data's size against the workers' total memory limit. No thresholds: the numbers are for
 comparison; the machine's load is recorded.
 
-Usage:  .venv/bin/python bench/scale.py [--sizes 100000,1000000] [--memory-limit 1GiB] [--time-budget 20]
+Usage:  .venv/bin/python bench/scale.py [--sizes 100000,1000000] [--memory-limit 1.5GiB] [--time-budget 20]
 Writes: bench/results/scale.json
 """
 from __future__ import annotations
@@ -56,6 +56,12 @@ def write_dataset(folder: Path, rows: int):
         make_part(min(PART_ROWS, rows - i), 1000 + i // PART_ROWS).to_parquet(folder / f"part-{i // PART_ROWS:05d}.parquet",
                                                                              index=False)
     return sum(p.stat().st_size for p in folder.iterdir())
+
+
+def _bytes(text: str) -> int:
+    "Bytes in a memory size such as '1.5GiB' (dask's parser)."
+    from dask.utils import parse_bytes
+    return parse_bytes(text)
 
 
 def peak_rss_mb() -> float:
@@ -105,7 +111,7 @@ def run_size(data: str, test: str, args) -> dict:
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="100000,1000000,10000000", help="comma-separated row counts")
-    p.add_argument("--memory-limit", default="1GiB", help="each of the 2 local workers' memory limit")
+    p.add_argument("--memory-limit", default="1.5GiB", help="each of the 2 local workers' memory limit")
     p.add_argument("--time-budget", type=float, default=20, help="seconds of the search on the sample (both sides)")
     p.add_argument("--sample-rows", type=int, default=100_000, help="rows of the driver's sample")
     p.add_argument("--out", default=str(OUT))
@@ -135,7 +141,8 @@ def main():
                 continue
             row = json.loads(r.stdout.strip().splitlines()[-1])
             row["parquet_mb"] = round(parquet_bytes / 2**20, 1)
-            row["prepared_mb"] = round(n * 10 * 8 / 2**20, 1)        # 10 feature columns, 8 bytes a value
+            row["prepared_mb"] = round(n * (8 * 4 + 2) / 2**20, 1)    # 8 float32 columns, 2 one-byte category codes
+            row["workers_total_limit_mb"] = round(2 * _bytes(args.memory_limit) / 2**20, 1)
             print(n, json.dumps(row), flush=True)
             results["sizes"][str(n)] = row
             shutil.rmtree(data, ignore_errors=True)
