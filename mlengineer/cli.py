@@ -31,6 +31,7 @@ def _add_data_args(p: argparse.ArgumentParser):
 def _add_seed(p: argparse.ArgumentParser, help: str|None = "random seed (default 0)"):
     p.add_argument("--seed", type=int, default=0, help=help)
 
+_CLUSTER = "Dask cluster, local[:N] or tcp://HOST:PORT (needs the dask extra)"      # the --cluster helps
 def _parser() -> argparse.ArgumentParser:
     p = CommandParser(prog="mle", description="mlengineer: from a raw table to a deployed, explained, fair, monitored "
                       "model.", epilog=f"Run `mle VERB --help` for a verb's options and an example.\n\n{EXIT_STATUS_HELP}")
@@ -93,8 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--report", action="store_true", help="also write the training report to reports/<stem>/train.html")
     t.add_argument("--report-dir", help="folder of the training report (default: reports/<data file stem>)")
     t.add_argument("--quiet", action="store_true", help="do not print the search progress")
-    t.add_argument("--cluster", help="run the search's trials on a Dask cluster: local[:N] or tcp://HOST:PORT (needs "
-                   "the dask extra); each trial keeps its time share, the tuning stays here")
+    t.add_argument("--cluster", help=f"{_CLUSTER}: the trials on its workers; for a folder or glob of Parquet files, "
+                   "the search on a sample, then LightGBM on all rows")
     t.add_argument("--mlflow", nargs="?", const=True, metavar="URI", help="also log the run (settings, CV metrics, "
                    "leaderboard, report, the model as a pyfunc) to MLflow, after the budget: a tracking URI, or none "
                    "for $MLFLOW_TRACKING_URI, else sqlite:///mlruns.db (needs the mlflow extra)")
@@ -109,8 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--chunk-rows", type=int, default=50_000,
                     help="rows scored at a time; memory stays bounded (default 50000)")
     pr.add_argument("--quiet", action="store_true", help="no progress line")
-    pr.add_argument("--cluster", help="score on a Dask cluster: local[:N] or tcp://HOST:PORT (needs the dask extra); "
-                    "DATA may be a folder or glob of files, --out is a folder of Parquet parts with _SUCCESS")
+    pr.add_argument("--cluster", help=f"score on a {_CLUSTER}; DATA a folder or glob; --out: parts, _SUCCESS")
     ex = sub.add_parser("export", help="write a model as one ONNX file that scores without mlengineer",
                         description="Write the whole deployed model (preprocessing, every member, the ensemble) as "
                                     "one ONNX graph, checked on the bundle's reference sample with onnxruntime (no "
@@ -216,8 +216,7 @@ def _parser() -> argparse.ArgumentParser:
     mo.add_argument("--alpha", type=float, default=0.05, help="false-discovery rate of the drift tests (default 0.05)")
     _add_seed(mo, None)
     mo.add_argument("--out-dir", help="folder to write to (default: reports/<model folder name>)")
-    mo.add_argument("--cluster", help="drift by partitions on a Dask cluster: local[:N] or tcp://HOST:PORT (needs the "
-                    "dask extra); DATA may be a folder or glob of files; writes monitor.json, no HTML report")
+    mo.add_argument("--cluster", help=f"drift by partitions on a {_CLUSTER}; DATA a folder or glob")
     ml = sub.add_parser("monitor-labels", prog="mle monitor labels",         # no help=: hidden from the verbs
                         description="Join labels that arrived later into a prediction log, by request id.")
     ml.add_argument("log", help="prediction log (SQLite) written by mle serve --log")
@@ -415,7 +414,23 @@ def _print_training(aml, out: Path):
         dropped = ", ".join(sel["dropped"]) or "nothing"
         print(f"feature selection ({sel['seconds']:.1f}s, {sel['stopped']}): left out {dropped}")
     if aml.refitted_: print(f"refitted on all {aml.manifest_['n_rows']:,} rows: {', '.join(aml.refitted_)}")
+    if d := aml.manifest_.get("dataset"):
+        print(f"trained one LightGBM ({d['rounds']} rounds) on all {d['trained_rows']:,} rows on {d['workers']} "
+              f"workers in {d['fit_seconds']:.1f}s: {d['config']}; data stage on {d['rows']:,} rows: {d['findings']}")
     print(f"wrote {out} ({time.time() - _T0:.1f}s)")
+
+def _train_cluster(a, out: Path, families) -> int:
+    "`mle train --cluster`: the data stage over all partitions, the search on a sample, LightGBM on the workers."
+    from mlengineer.scale.train import train_dataset
+    other = [f"--{k.replace('_', '-')}" for k in ("group", "time_col", "distill", "select_features", "report")
+             if getattr(a, k)]
+    if other: raise ConfigError(f"{', '.join(other)} not supported with --cluster yet: train without them.")
+    left = a.time_budget - (time.time() - _T0)
+    aml = train_dataset(a.data, a.target, a.cluster, max(left, 1.0), task=a.task, metric=a.metric, seed=a.seed,
+                        families=families, max_trials=a.max_trials)
+    aml.save(out)
+    _print_training(aml, out)
+    return 0
 
 def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
              ) -> int:
@@ -425,13 +440,14 @@ def cmd_train(a:argparse.Namespace, # the parsed command line of `mle train`
     if a.time_budget <= 0: raise ConfigError(f"--time-budget must be positive (got {a.time_budget}).")
     if a.target is None: raise ConfigError("mle train needs --target COL: the column to predict.")
     if a.mlflow:                        # the extra and the URI checked before the search
-        from mlengineer.deploy.mlflow import require_mlflow, resolve_tracking_uri
-        require_mlflow()
-        resolve_tracking_uri(a.mlflow)
-    df = load_table(a.data, sep=a.sep, encoding=a.encoding)
-    out = Path(a.out or Path("models") / _stem(a.data))
-    left = a.time_budget - (time.time() - _T0)
+        from mlengineer.deploy.mlflow import check_tracking
+        check_tracking(a.mlflow)
+    glob = any(ch in a.data for ch in "*?[")
+    out = Path(a.out or Path("models") / _stem(Path(a.data).parent if glob else a.data))
     families = a.families.split(",") if a.families else None
+    if a.cluster and (glob or Path(a.data).is_dir()): return _train_cluster(a, out, families)   # larger than here
+    df = load_table(a.data, sep=a.sep, encoding=a.encoding)
+    left = a.time_budget - (time.time() - _T0)
     refit = {"yes": True, "no": False}.get(a.refit, "auto")
     aml = AutoML(target=a.target, task=a.task, metric=a.metric, time_budget=max(left, 1.0), seed=a.seed,
                  families=families, split=a.split, group=a.group, time=a.time_col,

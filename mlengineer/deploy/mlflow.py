@@ -18,9 +18,9 @@ try: from mlflow.pyfunc import PythonModel
 except ImportError: PythonModel = object     # without the extra the class still exists; require_mlflow says what to do
 
 # %% auto #0
-__all__ = ['EXTRA', 'DEFAULT_STORE', 'TrackingError', 'require_mlflow', 'resolve_tracking_uri', 'column_type', 'input_example',
-           'model_signature', 'BundleModel', 'manifest_sha256', 'run_params', 'run_metrics', 'log_to_mlflow',
-           'mirror_alias']
+__all__ = ['EXTRA', 'DEFAULT_STORE', 'TrackingError', 'require_mlflow', 'resolve_tracking_uri', 'check_tracking', 'column_type',
+           'input_example', 'model_signature', 'BundleModel', 'manifest_sha256', 'run_params', 'run_metrics',
+           'log_to_mlflow', 'mirror_alias']
 
 # %% ../../nbs/38_mlflow.ipynb #b57298b7
 EXTRA = "pip install 'mlengineer[mlflow]'"
@@ -47,6 +47,13 @@ def resolve_tracking_uri(uri=True, # a tracking URI, or True: $MLFLOW_TRACKING_U
         raise ConfigError(f"An MLflow tracking URI is a non-empty string (sqlite:///mlruns.db, http://host:5000) or "
                           f"True for the default store; got {uri!r}.")
     return uri.strip()
+
+# %% ../../nbs/38_mlflow.ipynb #6feb07b0
+def check_tracking(uri=True, # a tracking URI, or True for the default store
+                  ) -> str:
+    "The tracking URI `uri` names, after checking that the mlflow extra is installed (`TrackingError` if not)."
+    require_mlflow()
+    return resolve_tracking_uri(uri)
 
 # %% ../../nbs/38_mlflow.ipynb #259a983a
 def column_type(dtype:str, # a training column's dtype as the schema records it: 'int64', 'float64', 'str', ...
