@@ -10,7 +10,7 @@ subprocess (so its peak RSS is its own):
              each): the data stage over all partitions, the search on a --sample-rows sample, LightGBM on all rows.
              Measured: wall time, the driver's peak RSS (ru_maxrss of the subprocess), each worker's peak RSS
              (ru_maxrss in the worker processes), the test ROC-AUC.
-2. score     `score_dataset(bundle, data, out, cluster=client)` (45_dask_score): rows per second.
+2. score     `score_dataset(bundle, data, out, cluster=client)` (61_dask_score): rows per second.
 3. process   `AutoML.fit` in one process on what fits: the same --sample-rows sample (the same search budget):
              wall time, test ROC-AUC.
 

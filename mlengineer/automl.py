@@ -467,7 +467,7 @@ CLUSTER_RUNNER = "mlengineer.scale.search"    # the module whose `DaskRunner` ru
 
 def cluster_runner(cluster, # 'local', 'local:N', 'tcp://HOST:PORT' or a distributed.Client
                   ):
-    "The trial runner that spreads a search's trials over `cluster` (48_dask_search's `DaskRunner`, imported now)."
+    "The trial runner that spreads a search's trials over `cluster` (64_dask_search's `DaskRunner`, imported now)."
     import importlib
     return importlib.import_module(CLUSTER_RUNNER).DaskRunner(cluster)
 

@@ -4,7 +4,7 @@
 - private: no module imports another module's private `_name` (`from .data import _magic`, `B._write` after
   `import mlengineer.bundle as B`): what two modules share is a public, documented helper of the module that owns it;
 - order: no module imports one exported from a later notebook (notebooks sort in import order: `00_errors` before
-  `01_data` ... `60_cli`), so a reader meets every name before its use and there is no cycle;
+  `01_data` ... `90_cli`), so a reader meets every name before its use and there is no cycle;
 - size: no module over 700 lines (`_modidx.py` aside);
 - width: under 1% of the package's lines over 120 characters.
 
