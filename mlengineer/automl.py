@@ -474,8 +474,8 @@ def cluster_runner(cluster, # 'local', 'local:N', 'tcp://HOST:PORT' or a distrib
 # %% ../nbs/14_automl.ipynb #9716a748
 @patch
 def fit(self:AutoML,
-        X, # the training table (with `target=`), or the features: a DataFrame or a 2-D array
-        y=None, # the target, one value per row of `X`, when `X` does not hold it
+        X:pd.DataFrame|np.ndarray, # the training table (with `target=`), or the features: a DataFrame or a 2-D array
+        y:pd.Series|np.ndarray|list|None=None, # the target, one value per row of `X`, when `X` does not hold it
        ) -> AutoML:
     "Search, ensemble and keep the best model for the data within `time_budget` seconds; returns `self`."
     t0 = time.time()
@@ -544,7 +544,7 @@ def _check_fitted(self:AutoML):
 
 @patch
 def predict_proba(self:AutoML,
-                  X, # rows to predict: a DataFrame (extra columns are ignored), a 2-D array or one record as a dict
+                  X:pd.DataFrame|np.ndarray|dict, # rows to predict (extra columns are ignored); a dict is one record
                  ) -> np.ndarray:
     "Class probabilities, columns in the order of `classes_`."
     self._check_fitted()
@@ -557,7 +557,7 @@ def predict_proba(self:AutoML,
 # %% ../nbs/14_automl.ipynb #07e79533
 @patch
 def predict(self:AutoML,
-            X, # rows to predict, as for `predict_proba`
+            X:pd.DataFrame|np.ndarray|dict, # rows to predict, as for `predict_proba`
            ) -> np.ndarray:
     "Predicted labels (as in the training target) or values, one per row, in input order."
     self._check_fitted()
@@ -568,8 +568,8 @@ def predict(self:AutoML,
 # %% ../nbs/14_automl.ipynb #5202bf3c
 @patch
 def score(self:AutoML,
-          X, # rows to score, as for `predict`
-          y, # their true labels or values
+          X:pd.DataFrame|np.ndarray|dict, # rows to score, as for `predict`
+          y:pd.Series|np.ndarray|list, # their true labels or values
          ) -> float:
     "The fit metric on (X, y), in its usual direction (a loss is positive)."
     m = get_metric(self.metric_, self.task_)
@@ -594,7 +594,7 @@ def __sklearn_tags__(self:AutoML):
 # %% ../nbs/14_automl.ipynb #a43374b6
 @patch
 def save(self:AutoML,
-         path, # the bundle directory to write
+         path:str|Path, # the bundle directory to write
         ) -> Path:
     "Write the fitted model as a bundle directory (manifest.json + skops files; atomic); returns its path."
     from mlengineer.bundle import save_bundle

@@ -217,7 +217,7 @@ def _dumps(obj) -> bytes:
         zf.writestr("schema.json", json.dumps(state, indent=2))
     return buffer.getvalue()
 
-def save_bundle(path, # the bundle directory to write (absent, empty, or a bundle to replace)
+def save_bundle(path:str|Path, # the bundle directory to write (absent, empty, or a bundle to replace)
                 objects: dict, # name -> object, each written as `<name>.skops`
                 manifest: dict|None = None, # metadata for manifest.json (plain JSON once converted)
                 *,
@@ -410,7 +410,7 @@ def _version_warning(saved: dict, where) -> str|None:
             "time: install the saved versions, or retrain and re-save the bundle.")
 
 # %% ../nbs/03_bundle.ipynb #46d7596d
-def bundle_info(path, # where the bundle was saved
+def bundle_info(path:str|Path, # where the bundle was saved
                ) -> dict:
     "The manifest of the bundle at `path`, verified (its hash, every file's size and sha256), loading no object."
     d = find_bundle(path)
@@ -472,7 +472,7 @@ def upgrade_type_names(data: bytes, # the bytes of a skops file
     return out.getvalue()
 
 # %% ../nbs/03_bundle.ipynb #d857640a
-def load_bundle(path, # where the bundle was saved
+def load_bundle(path:str|Path, # where the bundle was saved
                ) -> tuple[dict, dict]:
     "Verify and load the bundle at `path`: returns (objects: name -> object, manifest)."
     d = find_bundle(path)

@@ -158,7 +158,7 @@ def _read_parquet(path: Path, **read_kw) -> pd.DataFrame:
 _UNSUPPORTED = {".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".json": "JSON", ".feather": "Feather",
                 ".pkl": "a pickle", ".pickle": "a pickle", ".sav": "an SPSS file", ".dta": "a Stata file"}
 
-def load_table(source, # a CSV or Parquet file, or a DataFrame (passed through, its columns checked)
+def load_table(source:str|Path|pd.DataFrame, # a CSV or Parquet file, or a DataFrame (its columns checked)
                *,
                sep:str|None=None, # the CSV delimiter (default: sniffed)
                encoding:str|None=None, # the CSV encoding (default: sniffed, with fallbacks)

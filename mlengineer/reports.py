@@ -225,10 +225,10 @@ def _sidecar(kind: str, figures_file: Path, prov: dict) -> dict:
 
 def run_report(kind:str, # the report's name
                params:dict, # the template's parameters
-               out_dir, # the report folder (created if need be)
+               out_dir:str|Path, # the report folder (created if need be)
                *,
-               data=None, # the data file to fingerprint, unless params has "data"
-               seed=None, # the seed, for the provenance
+               data:str|Path|None=None, # the data file to fingerprint, unless params has "data"
+               seed:int|None=None, # the seed, for the provenance
                cli:list|None=None, # the `mle` command line, for the provenance
                kernel_name:str="python3", # the Jupyter kernel that runs the template
                timeout:int=1800, # seconds a cell may run

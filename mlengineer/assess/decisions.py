@@ -131,7 +131,7 @@ def fit_calibrator(oof_pred, # out-of-fold predictions in the contract's shape (
 # %% ../../nbs/21_decisions.ipynb #05753d9e
 _COST_KEYS = [f"{a}_{b}" for a in ("cost", "gain") for b in ("tn", "fp", "fn", "tp")]
 
-def cost_matrix(cost, # a 2x2 matrix [[c_TN, c_FP], [c_FN, c_TP]], or a dict such as {'gain_tp': 100, 'cost_fp': 20}
+def cost_matrix(cost:str|dict|list|np.ndarray, # [[c_TN, c_FP], [c_FN, c_TP]], or e.g. {'gain_tp': 100, 'cost_fp': 20}
                ) -> np.ndarray:
     "A 2x2 cost matrix [[c_TN, c_FP], [c_FN, c_TP]] from a matrix or a dict of cost_*/gain_* entries."
     if isinstance(cost, dict):
@@ -219,11 +219,11 @@ class ThresholdResult:
             if self.cost is not None: out[f"cost_per_1000_at_{name}"] = _cost_per_1000(c, self.cost)
         return dict(threshold=self.threshold, **out)
 
-def best_threshold(y, # the binary target: labels (with `classes`) or codes
-                   p, # (n,) probabilities of class 1
+def best_threshold(y:pd.Series|np.ndarray|list, # the binary target: labels (with `classes`) or codes
+                   p:np.ndarray, # (n,) probabilities of class 1
                    metric: str = "f1", # the metric to maximise: one of _THR_METRICS
-                   cost=None, # a cost matrix or dict (see `cost_matrix`): minimise the expected cost instead
-                   classes=None, # the model's classes, in order
+                   cost:np.ndarray|list|dict|str|None=None, # a cost (`cost_matrix`) to minimise instead
+                   classes:list|None=None, # the model's classes, in order
                   ) -> ThresholdResult:
     "The threshold on P(class 1) that maximises `metric`, or minimises the expected `cost` when one is given."
     y, p = encode_inputs(y, p, "binary", classes)

@@ -294,12 +294,12 @@ def _conformal(y, pred, oof, task, coverage, seed) -> dict:
     return dict(asked=coverage, measured=float(S[np.arange(len(y)), y].mean()), mean_size=float(sizes.mean()),
                 empty=float((sizes == 0).mean()), sets=S, model=cc)
 
-def evaluate(model, # a fitted AutoML, or the path of a saved bundle
+def evaluate(model:AutoML|str|Path, # a fitted AutoML, or the path of a saved bundle
              df: pd.DataFrame, # the rows to evaluate on, holding the target column
              *,
              n_boot: int = 200, # bootstrap resamples for the metrics' intervals (0: no intervals)
              threshold: float|None = None, # binary: the decision threshold; None: chosen on the OOF predictions
-             cost=None, # binary: a cost matrix or dict (see `cost_matrix`) the threshold minimises
+             cost:str|np.ndarray|None=None, # binary: a cost matrix or dict (see `cost_matrix`) the threshold minimises
              coverage: float|None = 0.9, # the coverage the conformal intervals or sets promise; None: none made
              metric: str = "f1", # binary: the metric the threshold maximises when no cost is given
              slices: bool = True, # look for the weak slices

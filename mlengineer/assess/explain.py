@@ -250,8 +250,8 @@ class Explanation:
                 f"output={self.output!r}, members={self.members}{cover})")
 
 # %% ../../nbs/23_explain.ipynb #ad954600
-def tree_shap(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
-              X, # the rows to explain: a DataFrame of the original columns (a dict or Series is one row)
+def tree_shap(model:AutoML|EnsembleModel|BaggedModel|Pipeline, # the fitted model
+              X:pd.DataFrame|pd.Series|dict, # the rows to explain, original columns (a dict or Series is one row)
               *,
               task: str|None = None, # a Pipeline's task, when its estimator does not say it
              ) -> Explanation:
@@ -368,9 +368,9 @@ def _shuffled_scores(t: _Target, X: pd.DataFrame, y_enc, m, n_repeats: int, seed
         for b, (j, r) in enumerate(chunk): scores[j, r] = m.score(y_enc, pred[b * n:(b + 1) * n])
     return scores
 
-def permutation_importance(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
-                           X, # the rows to shuffle: a DataFrame of the original columns
-                           y=None, # the true values, the name of X's target column, or None: the AutoML's target
+def permutation_importance(model:AutoML|EnsembleModel|BaggedModel|Pipeline, # the fitted model
+                           X:pd.DataFrame, # the rows to shuffle: a DataFrame of the original columns
+                           y:pd.Series|np.ndarray|list|str|None=None, # the values, X's target column or None
                            *,
                            metric: str|None = None, # the metric that worsens; None: the model's own
                            n_repeats: int = 5, # shuffles per column
@@ -458,8 +458,8 @@ def _check_column(t: _Target, column) -> str:
                                   f"Features: {', '.join(t.features[:12])}{' ...' if len(t.features) > 12 else ''}.")
     return column
 
-def partial_dependence(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
-                       X, # rows whose `column` is varied: a DataFrame of the original columns
+def partial_dependence(model:AutoML|EnsembleModel|BaggedModel|Pipeline, # the fitted model
+                       X:pd.DataFrame, # rows whose `column` is varied: a DataFrame of the original columns
                        column: str, # the original column to vary
                        *,
                        kind: str = "average", # 'average' (PDP), 'individual' (ICE curves) or 'both'
@@ -508,11 +508,11 @@ def _label(v) -> str:
     if isinstance(v, (float, np.floating)): return f"{v:.4g}"
     return str(v)
 
-def explain_row(model, # a fitted AutoML, EnsembleModel, BaggedModel or Pipeline
+def explain_row(model:AutoML|EnsembleModel|BaggedModel|Pipeline, # the fitted model
                 row, # one row: a dict, a Series or a one-row DataFrame of the original columns
                 *,
                 top: int|None = 10, # list this many columns, the rest summed in one line (None: all)
-                class_=None, # the class to explain; None: the positive (binary) or predicted (multiclass) one
+                class_:str|int|None=None, # the class to explain; None: the positive (binary) or predicted one
                 task: str|None = None, # a Pipeline's task, when its estimator does not say it
                ) -> pd.DataFrame:
     "One prediction as the TreeSHAP contributions of the row's values, from the base value to the raw score."

@@ -112,7 +112,7 @@ def _bin_plan(S: pd.DataFrame, bins) -> dict:
         elif numeric and s.nunique() > _MAX_LEVELS: plan[c] = QUANTILE_BINS
     return plan
 
-def sensitive_frame(sensitive, # the groups: a Series, a DataFrame, a dict, an array, or column name(s) of `data`
+def sensitive_frame(sensitive, # the groups, or column name(s) of `data`
                     y, # the true values it must line up with (by index when both are pandas, else by position)
                     data=None, # the table that holds the columns `sensitive` names
                     bins=None, # numeric columns: column -> quantile bins (int) or edges (list); None: see bin_values
@@ -457,19 +457,19 @@ def _group_table(o, mf: MetricFrame, min_group: int) -> pd.DataFrame:
     t["note"] = notes
     return t
 
-def group_metrics(y, # the true values (labels, codes or numbers); a Series lines up with `sensitive` by index
-                  pred, # P(class 1) (binary), (n, k) probabilities (multiclass) or values (regression)
-                  sensitive, # the groups: a Series, a DataFrame, a dict, an array, or column name(s) of `data`
+def group_metrics(y:pd.Series|np.ndarray|list, # labels, codes or numbers; a Series lines up with `sensitive` by index
+                  pred:np.ndarray, # P(class 1) (binary), (n, k) probabilities (multiclass) or values (regression)
+                  sensitive:str|list|dict|np.ndarray|pd.Series|pd.DataFrame, # the groups, or column name(s) of `data`
                   task: str, # 'binary', 'multiclass' or 'regression'
                   *,
-                  data=None, # the table that holds the columns `sensitive` names
-                  classes=None, # the model's classes, in order; None: those of y
+                  data:pd.DataFrame|None=None, # the table that holds the columns `sensitive` names
+                  classes:list|None=None, # the model's classes, in order; None: those of y
                   threshold: float = 0.5, # decide the positive outcome when its probability is at least this
-                  positive=None, # the outcome audited; None: classes[1] (binary)
+                  positive:str|int|None=None, # the outcome audited; None: classes[1] (binary)
                   min_group: int = 30, # groups with fewer rows are listed but not judged
                   n_boot: int = 200, # bootstrap resamples for the intervals (0: no intervals)
                   seed: int = 0, # seed of the bootstrap
-                  bins=None, # numeric sensitive columns: column -> quantile bins (int) or edges (list); see parse_bins
+                  bins:int|list|dict|None=None, # numeric columns: quantile bins (int) or edges (list); see parse_bins
                  ) -> GroupReport:
     "Audit predictions group by group, for each sensitive attribute and their intersections, with disparities."
     if not isinstance(min_group, numbers.Integral) or min_group < 1:
@@ -603,12 +603,12 @@ def _summarize(r: GroupReport) -> str:
     return "\n".join(out)
 
 # %% ../../nbs/25_fairness.ipynb #f60f6cbb
-def audit_model(model, # a fitted AutoML, or any estimator with classes_ and predict_proba (or predict)
-                X, # the rows to predict
-                y, # their true values, or the name of X's target column
-                sensitive, # the groups: values, or column name(s) of `data`
+def audit_model(model:AutoML|BaseEstimator, # an AutoML, or an estimator with classes_ and predict_proba (or predict)
+                X:pd.DataFrame, # the rows to predict
+                y:pd.Series|np.ndarray|list|str, # their true values, or the name of X's target column
+                sensitive:str|list|pd.Series|pd.DataFrame, # the groups: values, or column name(s) of `data`
                 *,
-                data=None, # the table that holds the sensitive columns; None: X
+                data:pd.DataFrame|None=None, # the table that holds the sensitive columns; None: X
                 **kw, # passed on to group_metrics (threshold, positive, min_group, n_boot, seed)
                ) -> GroupReport:
     "`group_metrics` of a fitted model's predictions on X."

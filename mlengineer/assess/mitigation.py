@@ -85,20 +85,20 @@ def _check_left(attr: str, left, excluded: dict, min_group: int):
                     f"need at least two groups of {min_group} or more rows with both outcomes. Use a coarser grouping, "
                     "more rows or a smaller min_group.")
 
-def mitigate_thresholds(model, # a fitted binary classifier: an AutoML, or an estimator with classes_ and predict_proba
-                        X, # the rows: part fits the thresholds, the rest judges them
-                        y, # their true labels, or the name of X's target column
-                        sensitive, # the groups: values, or column name(s) of `data`
+def mitigate_thresholds(model:AutoML|BaseEstimator, # a binary classifier with classes_ and predict_proba
+                        X:pd.DataFrame, # the rows: part fits the thresholds, the rest judges them
+                        y:pd.Series|np.ndarray|list|str, # their true labels, or the name of X's target column
+                        sensitive:str|list|pd.Series|pd.DataFrame, # the groups: values, or column name(s) of `data`
                         constraint: str = "demographic_parity", # or 'equalized_odds'
                         objective: str = "accuracy_score", # what ThresholdOptimizer maximises under the constraint
                         seed: int = 0, # seed of the split and of the randomized thresholds
                         *,
-                        data=None, # the table that holds the sensitive columns; None: X
-                        positive=None, # the outcome whose probability is thresholded; None: classes[1]
+                        data:pd.DataFrame|None=None, # the table that holds the sensitive columns; None: X
+                        positive:str|int|None=None, # the outcome whose probability is thresholded; None: classes[1]
                         threshold: float = 0.5, # the unmitigated model's threshold on P(positive)
                         fit_fraction: float = 0.5, # the share of rows the thresholds are fitted on
                         min_group: int = 30, # smaller groups (or with under 2 rows of an outcome) are left out
-                        bins=None, # numeric sensitive columns: column -> quantile bins (int) or edges (list)
+                        bins:int|list|dict|None=None, # numeric sensitive columns: quantile bins (int) or edges (list)
                        ) -> Mitigation:
     "Per-group thresholds with fairlearn's ThresholdOptimizer, judged on held-out rows against the unmitigated model."
     from fairlearn.postprocessing import ThresholdOptimizer

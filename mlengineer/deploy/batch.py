@@ -335,13 +335,13 @@ def _score_pass(model, chunks, writer, rejects, show, threads: int, seen=None) -
     return rows, missing_values, n_chunks
 
 # %% ../../nbs/33_batch.ipynb #904f719e
-def score_file(model, # a fitted AutoML or a bundle directory
-               data_path, # the CSV (plain, gzip, bz2 or xz) or Parquet file to score
-               out_path, # the output file, .csv or .parquet
+def score_file(model:"AutoML|str|Path", # a fitted AutoML or a bundle directory
+               data_path:"str|Path", # the CSV (plain, gzip, bz2 or xz) or Parquet file to score
+               out_path:"str|Path", # the output file, .csv or .parquet
                *,
                chunk_rows:int=50_000, # rows read, scored and written at a time
                progress:bool=True, # a progress bar on stderr (on a terminal only, or with MLE_PROGRESS=1)
-               rejects_path=None, # where the rejects go (default `<out>.rejects.csv`)
+               rejects_path:"str|Path|None"=None, # where the rejects go (default `<out>.rejects.csv`)
                sep:str|None=None, # the CSV delimiter (default: sniffed)
                encoding:str|None=None, # the CSV encoding (default: sniffed, with fallbacks)
                threads:int|None=None, # LightGBM's threads (default: the CPUs this process may use, at most 8)

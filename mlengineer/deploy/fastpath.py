@@ -436,7 +436,7 @@ class FastPredictor:
 
     def __reduce__(self): return (compile_fast, (self.automl,))     # ctypes handles do not pickle: compile again
 
-def compile_fast(automl, # a fitted AutoML, or one loaded from a bundle
+def compile_fast(automl:AutoML, # a fitted AutoML, or one loaded from a bundle
                 ) -> FastPredictor:
     "Compile a fitted `AutoML` for fast single-row and small-batch prediction."
     return FastPredictor(automl)

@@ -515,17 +515,17 @@ def _set_bodies(app, cur):
     app.openapi_schema = None
 
 # %% ../../nbs/35_http.ipynb #2c8b5d87
-def make_app(model_or_path=None, # a fitted AutoML or a bundle directory (None when serving from `registry`)
+def make_app(model_or_path:"AutoML|str|Path|None"=None, # a model or bundle directory (None: served from `registry`)
              *,
              api_key:str|None=None, # require this key in the X-API-Key header (None: no key)
              max_body_bytes:int=1_000_000, # the largest request body accepted (a 413 above)
-             log_hook=None, # called with one dict per predicted record, before the answer is given
-             log_path=None, # a prediction log file (or an open `PredictionLog`) to log to, instead of `log_hook`
-             registry=None, # a `Registry` or its folder, to serve `name` from, hot-reloaded
+             log_hook:"Callable|None"=None, # called with one dict per predicted record, before the answer is given
+             log_path:"PredictionLog|str|Path|None"=None, # a prediction log to log to, instead of `log_hook`
+             registry:"Registry|str|Path|None"=None, # a `Registry` or its folder, to serve `name` from, hot-reloaded
              name:str|None=None, # the registered model to serve
              alias:str="champion", # the registry alias naming the version to serve
              reload_interval:float=2.0, # seconds between checks of the alias (0: no hot reload)
-             public=(), # what stays open without the key besides /health and /ready: 'docs', 'metrics'
+             public:"tuple|list"=(), # what stays open without the key besides /health and /ready: 'docs', 'metrics'
              max_pending:int=64, # prediction requests in progress at once; past it a 503 with Retry-After
              threads:int=2, # threads that predict (the event loop keeps the rest of the interpreter's time)
             ):
@@ -603,19 +603,19 @@ def _resolve_ref(ref, registry=None, alias: str = "champion") -> dict:
     name, _, al = str(ref).partition("@")
     return dict(registry=registry, name=name, alias=al or alias)
 
-def serve(bundle_or_registry_ref, # a bundle directory, a fitted AutoML, or a registered model `name[@alias]`
+def serve(bundle_or_registry_ref:"AutoML|str|Path", # a bundle, a model, or a registered `name[@alias]`
           host:str="127.0.0.1", # the address to listen on
           port:int=8000, # the port to listen on
           *,
-          registry=None, # the registry of `name` (default: the MLE_REGISTRY environment variable)
+          registry:"str|Path|None"=None, # the registry of `name` (default: the MLE_REGISTRY environment variable)
           alias:str="champion", # the alias to serve when the reference names none
           api_key:str|None=None, # require this key in X-API-Key (default: the MLE_API_KEY environment variable)
           max_body_bytes:int=1_000_000, # the largest request body accepted
-          log_hook=None, # called with one dict per predicted record, before the answer is given
-          log_path=None, # a prediction log file to log to, instead of `log_hook`
+          log_hook:"Callable|None"=None, # called with one dict per predicted record, before the answer is given
+          log_path:"str|Path|None"=None, # a prediction log file to log to, instead of `log_hook`
           reload_interval:float=2.0, # seconds between checks of the registry alias
           log_level:str="info", # uvicorn's log level
-          public=(), # what stays open without the key besides /health and /ready: 'docs', 'metrics'
+          public:"tuple|list"=(), # what stays open without the key besides /health and /ready: 'docs', 'metrics'
           max_pending:int=64, # prediction requests in progress at once (per worker); past it a 503 with Retry-After
           workers:int=1, # worker processes sharing the port, the prediction log and the metrics
          ):

@@ -189,11 +189,11 @@ def _reports(reports) -> list[Path]:
                                         "it out of reports=.")
     return files
 
-def log_to_mlflow(automl_or_bundle_path, # a fitted AutoML, or a bundle directory (from `mle train` or `save`)
-                  tracking_uri=True, # a tracking URI, or True: $MLFLOW_TRACKING_URI, else sqlite:///mlruns.db
+def log_to_mlflow(automl_or_bundle_path:AutoML|str|Path, # a fitted AutoML, or a bundle directory
+                  tracking_uri:str|bool=True, # a tracking URI, or True: $MLFLOW_TRACKING_URI, else sqlite:///mlruns.db
                   experiment:str|None=None, # created if missing; default $MLFLOW_EXPERIMENT_NAME, else 'mlengineer'
                   run_name:str|None=None, # the run's name (default: one MLflow makes up)
-                  reports=(), # HTML report files to keep with the run, under reports/
+                  reports:tuple|list=(), # HTML report files to keep with the run, under reports/
                   registered_name:str|None=None, # also register the model under this name, as a new version
                  ) -> dict:
     "Log a fit as one MLflow run (params, metrics, leaderboard, reports, pyfunc model): {run_id, model_uri, version}."

@@ -103,8 +103,8 @@ def _card(automl, model, check: dict, file: Path, data: bytes) -> dict:
                            tolerance=check["tolerance"], members=check["members"]))
 
 # %% ../../nbs/37_onnx_export.ipynb #75240c5e
-def export_onnx(model, # a fitted AutoML, or the path of a bundle directory
-                path, # the .onnx file to write (its model card goes beside it, as <stem>.card.json)
+def export_onnx(model:AutoML|str|Path, # a fitted AutoML, or the path of a bundle directory
+                path:str|Path, # the .onnx file to write (its model card goes beside it, as <stem>.card.json)
                 tolerance:float|None=None, # the largest difference allowed; None: PROBA_/VALUE_TOLERANCE
                ) -> dict:
     "Export the deployed model as one ONNX graph, checked against the model on its reference sample; the model card."

@@ -366,7 +366,7 @@ def _call(self:PredictionLog, fn):
 # %% ../../nbs/32_predlog.ipynb #00bbd765
 @patch
 def submit(self:PredictionLog,
-           entries, # dicts: request_id, inputs, outputs[, time, model_name, model_version, row_index, label]
+           entries:"list[dict]", # request_id, inputs, outputs[, time, model_name, model_version, row_index, label]
           ) -> Future:
     "Queue `entries` for the next group commit: a Future of the number of rows written (or a PredictionLogError)."
     rows = _rows(entries, self.model_name)
@@ -377,7 +377,7 @@ def submit(self:PredictionLog,
 
 @patch
 def log(self:PredictionLog,
-        entries, # dicts: request_id, inputs, outputs[, time, model_name, model_version, row_index, label]
+        entries:"list[dict]", # request_id, inputs, outputs[, time, model_name, model_version, row_index, label]
         timeout: float|None = None, # seconds to wait for the commit (None: as long as it takes)
        ) -> None:
     "Write `entries`; returns once they are committed."
@@ -493,12 +493,12 @@ def _join_labels(con, items: list) -> tuple[int, list, list]:
 # %% ../../nbs/32_predlog.ipynb #89fed1a4
 @patch
 def add_labels(self:PredictionLog,
-               labels, # a DataFrame, a mapping request_id (or (request_id, row_index)) -> label, or a Series
+               labels:"pd.DataFrame|pd.Series|dict", # a table, or request_id (or (request_id, row_index)) -> label
                *,
                id_col: str = "request_id", # the labels' request id column
                row_col: str = "row_index", # their row index column, if any
                label_col: str = "label", # their label column
-               time=None, # when the labels arrived, for all of them (default: `time_col`, else now)
+               time:"str|pd.Timestamp|None"=None, # when the labels arrived (default: `time_col`, else now)
                time_col: str = "label_time", # their label time column, if any
               ) -> dict:
     "Join true outcomes to the logged rows by request id (and row index); a report of what matched and what not."
@@ -534,9 +534,9 @@ def _log_frame(rows: list[tuple]) -> pd.DataFrame:
 # %% ../../nbs/32_predlog.ipynb #81516b95
 @patch
 def frame(self:PredictionLog,
-          start=None, # the window's first time (included); None: from the first row
-          end=None, # the window's end (excluded); None: to the last row
-          model_version=None, # one version, or a list of them; None: all
+          start:"str|pd.Timestamp|None"=None, # the window's first time (included); None: from the first row
+          end:"str|pd.Timestamp|None"=None, # the window's end (excluded); None: to the last row
+          model_version:"str|int|None"=None, # one version, or a list of them; None: all
           labelled: bool|None = None, # True: labelled rows only, False: unlabelled only, None: all
          ) -> pd.DataFrame:
     "The rows logged in [start, end) as a table: inputs as columns, prediction, proba_<class>, label."
@@ -560,7 +560,7 @@ def frame(self:PredictionLog,
 def retain(self:PredictionLog,
            max_age_days: float, # rows older than this many days are deleted
            *,
-           now=None, # the time the age is counted back from (default: the current time)
+           now:"float|None"=None, # the time the age is counted back from (default: the current time)
            vacuum: bool = False, # also give the freed space back to the file system
           ) -> int:
     "Delete the rows older than `max_age_days`; the number deleted."

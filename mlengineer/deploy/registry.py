@@ -310,15 +310,15 @@ def _resolve(self:Registry, name, ref) -> int:
 
 @patch
 def path(self:Registry,
-         name, # the model
-         version_or_alias="champion", # a version number, 'latest' or an alias
+         name:str, # the model
+         version_or_alias:int|str="champion", # a version number, 'latest' or an alias
         ) -> Path:
     "The bundle directory of a version of model `name` (default: the champion)."
     return self.root/name/"versions"/str(self._resolve(name, version_or_alias))
 
 @patch
 def alias(self:Registry,
-          name, # the model
+          name:str, # the model
          ) -> dict:
     "The aliases of model `name`: alias -> version."
     return self._state(self._model_dir(name))[0]
@@ -347,8 +347,8 @@ def _stage(self:Registry, src, stage: Path) -> tuple[dict, str]:
 
 @patch
 def register(self:Registry,
-             name, # the model (created on its first version)
-             bundle_path_or_automl, # a bundle directory, or a fitted AutoML
+             name:str, # the model (created on its first version)
+             bundle_path_or_automl:str|Path|AutoML, # a bundle directory, or a fitted AutoML
              *,
              note: str|None = None, # a note kept in the log (what changed, why)
             ) -> int:
@@ -389,7 +389,7 @@ def register(self:Registry,
 # %% ../../nbs/30_registry.ipynb #084747db
 @patch
 def versions(self:Registry,
-             name, # the model
+             name:str, # the model
             ) -> pd.DataFrame:
     "One row per version of model `name`: trained and registered when, task, metric, CV score, data, aliases, note."
     d = self._model_dir(name)
@@ -431,8 +431,8 @@ def list(self:Registry) -> pd.DataFrame:
 
 @patch
 def load(self:Registry,
-         name, # the model
-         version_or_alias="champion", # a version number, 'latest' or an alias
+         name:str, # the model
+         version_or_alias:int|str="champion", # a version number, 'latest' or an alias
         ):
     "The AutoML of a version of model `name` (default: the champion), verified by the bundle checks."
     from mlengineer.automl import AutoML
@@ -443,7 +443,7 @@ def load(self:Registry,
 
 @patch
 def history(self:Registry,
-            name, # the model
+            name:str, # the model
            ) -> pd.DataFrame:
     "Every alias change of model `name`, oldest first: seq, time, event, alias, from, to, reason, user, pid, host."
     _, events = self._state(self._model_dir(name))
@@ -453,7 +453,7 @@ def history(self:Registry,
 
 @patch
 def decisions(self:Registry,
-              name, # the model
+              name:str, # the model
              ) -> pd.DataFrame:
     "The records `record_decision` appended for model `name`, oldest first (seq, time, who, then the record)."
     _, events = self._state(self._model_dir(name))
@@ -471,8 +471,8 @@ def _verified(self:Registry, d: Path, n: int):
 
 @patch
 def promote(self:Registry,
-            name, # the model
-            version, # a version number, 'latest' or another alias
+            name:str, # the model
+            version:int|str, # a version number, 'latest' or another alias
             alias: str = "champion", # the alias to point at it
             *,
             reason: str|None = None, # why, kept in the log
@@ -506,7 +506,7 @@ def _no_earlier(self:Registry, d: Path, name, alias: str, aliases: dict, events:
 
 @patch
 def rollback(self:Registry,
-             name, # the model
+             name:str, # the model
              alias: str = "champion", # the alias to move back
              *,
              reason: str|None = None, # why, kept in the log
@@ -535,7 +535,7 @@ def rollback(self:Registry,
 
 @patch
 def record_decision(self:Registry,
-                    name, # the model
+                    name:str, # the model
                     record: dict, # any JSON-able dict: a champion/challenger decision and its evidence
                    ) -> dict:
     "Append `record` to model `name`'s log; returns the stored event."

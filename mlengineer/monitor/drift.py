@@ -529,12 +529,12 @@ def _alerts(table: pd.DataFrame, mv, preds: pd.DataFrame, m: int, alpha: float) 
         alerts.append(dict(kind="prediction", column=o, message=message))
     return alerts + _new_value_alerts(table, m)
 
-def drift_report(automl, # a fitted (or loaded) AutoML, with its reference sample
-                 current_df, # the window of new rows (the model's feature columns; others are ignored)
+def drift_report(automl:AutoML, # a fitted (or loaded) AutoML, with its reference sample
+                 current_df:pd.DataFrame, # the window of new rows (the model's feature columns; others are ignored)
                  *,
                  alpha:float=0.05, # the false-discovery rate (Benjamini-Hochberg) over the columns, and the outputs
                  n_null:int=200, # resamples in each test's null (at least 50)
-                 importance=None, # the features' importance (a Series, dict or explain table; default: measured)
+                 importance:pd.Series|dict|pd.DataFrame|None=None, # the features' importance (default: measured)
                  seed:int=0, # seed of the resamples, the fold-matched predictions and the domain classifier
                  multivariate:bool=True, # run the domain classifier too
                 ) -> DriftReport:

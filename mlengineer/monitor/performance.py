@@ -167,7 +167,7 @@ def realized_performance(y, # the labels, one per prediction
                          task:str, # "binary", "multiclass" or "regression"
                          classes=None, # the class labels in the model's order
                          time=None, # one timestamp per row, for calendar windows
-                         window=None, # rows per block (default 1000), or a pandas frequency with `time` (default '7D')
+                         window=None, # rows per block (default 1000), or a frequency with `time` ('7D')
                          *,
                          threshold:float=0.5, # binary: a row is predicted positive when P >= threshold
                         ) -> pd.DataFrame:
@@ -349,7 +349,7 @@ def estimate(self:CBPE,
              data, # a table the model can score, or its predictions
              *,
              time=None, # a column of `data`, or one timestamp per row, for calendar windows
-             window=None, # rows per block (default 1000), or a pandas frequency with `time` (default '7D')
+             window=None, # rows per block (default 1000), or a frequency with `time` ('7D')
             ) -> pd.DataFrame:
     "Estimated metrics per window of `data`, each with its range `<metric>_low` to `<metric>_high`."
     if isinstance(time, str):
@@ -584,13 +584,13 @@ def _concept_alert(comp, metric, name) -> str|None:
             "between features and target may have changed (concept shift), which no label-free estimate can see; "
             "check the labels and consider retraining.")
 
-def performance_report(automl, # a fitted (or loaded) AutoML
+def performance_report(automl:AutoML, # a fitted (or loaded) AutoML
                        current_df:pd.DataFrame, # the rows the model scored
                        *,
-                       labels=None, # a column of current_df, or one label per row; missing: not known yet
-                       time=None, # a column of current_df, or one timestamp per row
-                       window=None, # rows per block (default 1000), or a pandas frequency with `time` (default '7D')
-                       reference=None, # (X, y): labeled rows for CBPE to calibrate on (default: out-of-fold)
+                       labels:str|pd.Series|np.ndarray|None=None, # a column of current_df, or one label per row
+                       time:str|None=None, # a column of current_df, or one timestamp per row
+                       window:str|int|None=None, # rows per block (default 1000), or a frequency with `time` ('7D')
+                       reference:tuple|None=None, # (X, y): labeled rows for CBPE to calibrate on (default: out-of-fold)
                        tolerance:float|None=None, # how much worse than out-of-fold: 0.05 ROC-AUC, or RMSE up 20% (0.2)
                        detector:str="page_hinkley", # the change detector of `detect_changes`
                        threshold:float=0.5, # binary: a row is predicted positive when P >= threshold

@@ -473,13 +473,13 @@ def decide(comparison:Comparison, # from `compare`
                     min_gain=float(min_gain), p_value=p, significant=significant)
 
 # %% ../../nbs/43_retrain.ipynb #262cd786
-def retrain(registry, # a Registry, or its directory
+def retrain(registry:Registry|str|Path, # a Registry, or its directory
             name:str, # the registered model whose champion is challenged
-            recent_df, # recent rows with the target (rows without a value are left out)
+            recent_df:pd.DataFrame, # recent rows with the target (rows without a value are left out)
             *,
-            sensitive=None, # sensitive column(s) for the fairness gate (None: no fairness gate)
-            time_budget=None, # the challenger's training budget in seconds (None: the champion's)
-            max_trials=None, # the challenger's trials (None: the champion's)
+            sensitive:str|list|None=None, # sensitive column(s) for the fairness gate (None: no fairness gate)
+            time_budget:float|None=None, # the challenger's training budget in seconds (None: the champion's)
+            max_trials:int|None=None, # the challenger's trials (None: the champion's)
             holdout:float=0.3, # the share of the labelled rows kept to compare the models on
             seed:int=0, # seed of the split and the bootstrap
             promote:bool=True, # promote when the decision says so (False: a dry run, still registered and recorded)
