@@ -332,6 +332,7 @@ def main():
     budgeted = tuple(k for k in BUDGETED if k in contenders)
     B = a.budget
     t0 = time.perf_counter()
+    mach = machine()       # the load average when the run starts (machine.loadavg_start)
     vers = versions()      # at the start: the code under test is the code of this moment (workers re-import it)
     if "autogluon" in contenders: vers["autogluon_venv"] = ag_versions(a.ag_venv)
     print(f"{len(names)} datasets, budget {B:g} s, contenders {', '.join(contenders)} (order rotated per dataset)"
@@ -434,7 +435,7 @@ def main():
         print("\nfailures:"); [print(f"  {f['dataset']}/{f['contender']}: {f['error'][:300]}") for f in failures]
 
     out = dict(benchmark="automl engine", date=datetime.datetime.now().astimezone().isoformat(timespec="seconds"), budget_s=B,
-               quick=a.quick, seed=0, test_size=0.25, machine=machine(), versions=vers, versions_at_end=versions(), contenders=list(contenders),
+               quick=a.quick, seed=0, test_size=0.25, machine=mach | dict(loadavg_end=os.getloadavg()), versions=vers, versions_at_end=versions(), contenders=list(contenders),
                ag_presets=a.ag_presets if "autogluon" in contenders else None,
                results=results, skipped=skipped, mean_ranks=mean_ranks, wins=wins,
                worst_overrun={k: (None if v is None else dict(seconds=v[0], dataset=v[1])) for k, v in overruns.items()},
