@@ -161,14 +161,30 @@ def latency(predict, row) -> float:
 
 # ---------------------------------------------------------------- contenders
 
-def run_autogluon(task, target, tr, te, budget, presets=AG_PRESETS, venv=None) -> dict:
+def run_subprocess(cmd, timeout, **kw) -> tuple[int, str]:
+    """Run `cmd` in a session of its own; its return code and stderr. On a timeout (or an interrupt) the whole process
+    group is killed, so nothing it started outlives it, and TimeoutError carries the tail of its stderr."""
+    import signal
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True, **kw)
+    try: _, err = p.communicate(timeout=timeout)
+    except BaseException as e:
+        os.killpg(p.pid, signal.SIGKILL)
+        _, err = p.communicate()
+        if isinstance(e, subprocess.TimeoutExpired):
+            raise TimeoutError(f"did not finish within {timeout:g} s; stderr tail: {(err or '')[-1500:]}") from None
+        raise
+    return p.returncode, err
+
+
+def run_autogluon(task, target, tr, te, budget, presets=AG_PRESETS, venv=None, timeout=None) -> dict:
     """AutoGluon on the raw parts, in a subprocess of its own venv (bench/ag_runner.py); its test metric from the
-    predictions it sends back, scored here. Raises on a failed or timed-out run (the caller records it)."""
+    predictions it sends back, scored here. Raises on a failed or timed-out run (default timeout 2B + 180 s; the
+    caller records it)."""
     import autogluon_env
     py = autogluon_env.venv_python(venv)
     if not py.exists(): raise RuntimeError(f"no AutoGluon venv at {py.parent.parent}: run `python bench/autogluon_env.py`")
     classes = None if task == "regression" else sorted(tr[target].astype(str).unique().tolist())
-    timeout = 2 * budget + 180
+    timeout = timeout or 2 * budget + 180
     with tempfile.TemporaryDirectory(prefix="mle-bench-ag-") as tmp:
         tmp = Path(tmp)
         tr.to_parquet(tmp/"train.parquet", index=False)
@@ -180,27 +196,23 @@ def run_autogluon(task, target, tr, te, budget, presets=AG_PRESETS, venv=None) -
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
         cmd = [str(py), str(Path(__file__).resolve().parent/"ag_runner.py"), str(tmp/"job.json")]
         t = time.perf_counter()
-        try: r = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, env=env, timeout=timeout)
-        except subprocess.TimeoutExpired as e:
-            tail = e.stderr or b""
-            if isinstance(tail, bytes): tail = tail.decode(errors="replace")
-            raise TimeoutError(f"AutoGluon did not finish within {timeout:g} s; stderr tail: {tail[-1500:]}") from None
+        rc, err = run_subprocess(cmd, timeout, cwd=tmp, env=env)
         wall_s = time.perf_counter() - t
-        if r.returncode != 0 or not (tmp/"out.json").exists():
-            raise RuntimeError(f"AutoGluon runner exited {r.returncode}: {r.stderr[-6000:]}")
+        if rc != 0 or not (tmp/"out.json").exists():
+            raise RuntimeError(f"AutoGluon runner exited {rc}: {err[-6000:]}")
         out = json.loads((tmp/"out.json").read_text())
     pred = out.pop("predictions")
     test = score(task, te[target], pred, out["classes"])
     return dict(test=test, fit_s=out.pop("fit_s"), predict_1row_ms=out.pop("predict_1row_ms"), wall_s=wall_s, **out,
-                log_tail=r.stderr[-2000:])
+                log_tail=err[-2000:])
 
 
-def run_contender(kind, task, target, tr, te, base, hgbf, budget, seed=0, ag_presets=AG_PRESETS, ag_venv=None):
+def run_contender(kind, task, target, tr, te, base, hgbf, budget, seed=0, ag_presets=AG_PRESETS, ag_venv=None, ag_timeout=None):
     "Fit one contender on the training part; its test metric, fit time, predict latency and facts."
     ytr, yte = tr[target], te[target]
     info = {}
     if kind == "autogluon":
-        out = run_autogluon(task, target, tr, te, budget, ag_presets, ag_venv)
+        out = run_autogluon(task, target, tr, te, budget, ag_presets, ag_venv, ag_timeout)
         out["overrun_s"] = out["fit_s"] - budget
         return out
     if kind == "mlengineer":
@@ -314,6 +326,7 @@ def main():
     ap.add_argument("--contenders", default=",".join(CONTENDERS), help=f"comma-separated, from {','.join(CONTENDERS)} (default: all)")
     ap.add_argument("--ag-presets", default=AG_PRESETS, help=f"AutoGluon's presets (default {AG_PRESETS}; e.g. best_quality)")
     ap.add_argument("--ag-venv", help="AutoGluon's venv (default $MLE_AG_VENV or ~/.cache/mlengineer-bench/autogluon-venv)")
+    ap.add_argument("--ag-timeout", type=float, help="seconds before AutoGluon's subprocess is killed (default 2B + 180)")
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
     import logging; logging.getLogger("flaml").setLevel(logging.ERROR)
@@ -371,7 +384,8 @@ def main():
                       + ("" if r["within"] else f"  OVER B+{CLI_SLACK:g}s") + ("" if r["saved"] else "  NO BUNDLE"), flush=True)
                 continue
             try:
-                r = run_contender(kind, task, target, tr, te, base, hgbf, B, ag_presets=a.ag_presets, ag_venv=a.ag_venv)
+                r = run_contender(kind, task, target, tr, te, base, hgbf, B, ag_presets=a.ag_presets, ag_venv=a.ag_venv,
+                                  ag_timeout=a.ag_timeout)
             except Exception as e:
                 r = dict(test=None, error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc()[-3000:],
                          wall_s=time.perf_counter() - t)
