@@ -318,7 +318,7 @@ def fmt(v, metric):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--budget", type=float, default=60, help="seconds for mlengineer, FLAML and `mle train` (default 60)")
+    ap.add_argument("--budget", type=float, default=60, help="seconds for mlengineer, FLAML, AutoGluon and `mle train` (default 60)")
     ap.add_argument("--datasets", help="comma-separated dataset names (default: all): " + ",".join(_datasets()))
     ap.add_argument("--quick", action="store_true", help="smoke run: budget 10 and the 4 smallest datasets")
     ap.add_argument("--no-cli", action="store_true", help="skip the `mle train` subprocess runs")
