@@ -24,6 +24,7 @@ from ..engine.ensemble import BaggedModel, EnsembleModel, combine, temper, to_sc
 from ..automl import check_input
 from ..engine.compiled import register_compiler
 from .trees import HGBTrees, ForestLeaves, OneRow
+from .dense import dense_row
 from fastcore.basics import patch
 
 # %% auto #0
@@ -356,8 +357,9 @@ class _Compiled:
             if list(getattr(model, "feature_names_in_", names)) != names:
                 raise _NotCompilable("its model's columns do not line up with its preprocessing")
             self.est, cats = _as_array_model(model), None
-            if hasattr(model, "estimators_") and hasattr(model.estimators_[0], "tree_"):
-                self.est = OneRow(self.est, ForestLeaves(self.est), raw=False)
+            is_forest = hasattr(model, "estimators_") and hasattr(model.estimators_[0], "tree_")
+            one = ForestLeaves(self.est) if is_forest else dense_row(self.est)
+            if one is not None: self.est = OneRow(self.est, one, raw=False)
         else: raise _NotCompilable(f"its model is a {type(model).__name__}, which has no compiled form")
         self.fns, got = _blocks(prep, pos, cats)
         if got != names: raise _NotCompilable("its compiled feature columns do not line up with the pipeline's")

@@ -82,24 +82,46 @@ class HGBTrees:
 
 # %% ../../nbs/30_trees.ipynb #d4359845
 class ForestLeaves:
-    "A fitted random forest or extra-trees model on one feature row: each tree's leaf, averaged as the model does."
+    "A fitted random forest or extra-trees model on one feature row: all trees walked together, averaged as the model."
     def __init__(self, est):
-        self.trees = [e.tree_ for e in est.estimators_]
+        trees = [e.tree_ for e in est.estimators_]
         self.classify = hasattr(est, "classes_")
-        if self.classify:
-            self.values = []
-            for t in self.trees:
-                P = t.value[:, 0, :est.n_classes_].astype(np.float64)
-                norm = P.sum(axis=1)[:, np.newaxis]
+        feat, thr, mleft, left, right, value, roots = [], [], [], [], [], [], []
+        off = 0
+        for t in trees:
+            leaf = t.children_left < 0
+            idx = np.arange(t.node_count) + off
+            feat.append(np.where(leaf, 0, t.feature).astype(np.int64))
+            thr.append(t.threshold.astype(np.float64))
+            mleft.append(np.asarray(t.missing_go_to_left, dtype=bool))
+            left.append(np.where(leaf, idx, t.children_left + off))       # a leaf points at itself
+            right.append(np.where(leaf, idx, t.children_right + off))
+            if self.classify:
+                share = t.value[:, 0, :est.n_classes_].astype(np.float64)
+                norm = share.sum(axis=1)[:, np.newaxis]
                 norm[norm == 0.0] = 1.0
-                self.values.append(P / norm)
-        else: self.values = [t.value[:, 0, 0].astype(np.float64) for t in self.trees]
+                value.append(share / norm)
+            else: value.append(t.value[:, 0, :1].astype(np.float64))
+            roots.append(off)
+            off += t.node_count
+        self.feat, self.thr, self.mleft = np.concatenate(feat), np.concatenate(thr), np.concatenate(mleft)
+        self.left, self.right = np.concatenate(left), np.concatenate(right)
+        self.value = np.concatenate(value)
+        self.roots = np.asarray(roots, dtype=np.int64)
+        self.depth = max(t.max_depth for t in trees)
+        self.n_trees = len(trees)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         "`predict_proba` (classification, shape (1, classes)) or `predict` (regression, shape (1,)) for one row."
-        x32 = np.ascontiguousarray(x, dtype=np.float32).reshape(1, -1)
-        rows = np.array([v[t.apply(x32)[0]] for t, v in zip(self.trees, self.values)])
-        out = np.cumsum(np.concatenate([np.zeros((1,) + rows.shape[1:]), rows]), axis=0)[-1] / len(self.trees)
+        x = np.asarray(x, dtype=np.float32).astype(np.float64)           # the model compares float32 values
+        node = self.roots
+        for step in range(self.depth):
+            v = x[self.feat[node]]
+            go = np.where(np.isnan(v), self.mleft[node], v <= self.thr[node])      # NaN: the side training chose
+            node = np.where(go, self.left[node], self.right[node])
+            if step % 4 == 3 and (self.left[node] == node).all(): break
+        rows = self.value[node]
+        out = np.cumsum(np.concatenate([np.zeros((1, rows.shape[1])), rows]), axis=0)[-1] / self.n_trees
         return out.reshape(1, -1) if self.classify else out.reshape(1)
 
 # %% ../../nbs/30_trees.ipynb #239bc325
