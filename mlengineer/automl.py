@@ -17,7 +17,7 @@ from .data import Schema, infer_schema, cv_folds, as_numbers, frame_sha256
 from .bundle import library_versions
 from .console import get_logger, progress
 from .engine.search import run_search, get_metric, refit_reserve
-from .engine.compiled import predict_small
+from .engine.compiled import predict_small, predict_trusted
 from .engine.models import FAMILIES
 from .engine.ensemble import (greedy_ensemble, combine, BaggedModel, EnsembleModel, fit_temperature, temper,
                                         oof_rows)
@@ -549,9 +549,11 @@ def predict_proba(self:AutoML,
     "Class probabilities, columns in the order of `classes_`."
     self._check_fitted()
     if self.task_ == "regression": raise ConfigError("predict_proba is for classification; this model does regression.")
-    X = check_input(X, self.schema_)
-    if not len(X): return np.empty((0, len(self.classes_)))             # the models refuse zero rows
-    p = predict_small(self, X)
+    p = predict_trusted(self, X)                                          # a few raw rows, once the compiled path agreed
+    if p is None:
+        X = check_input(X, self.schema_)
+        if not len(X): return np.empty((0, len(self.classes_)))         # the models refuse zero rows
+        p = predict_small(self, X)
     return np.c_[1 - p, p] if self.task_ == "binary" else p
 
 # %% ../nbs/14_automl.ipynb #07e79533
@@ -562,6 +564,8 @@ def predict(self:AutoML,
     "Predicted labels (as in the training target) or values, one per row, in input order."
     self._check_fitted()
     if self.task_ != "regression": return self.classes_[self.predict_proba(X).argmax(1)]
+    p = predict_trusted(self, X)
+    if p is not None: return p
     X = check_input(X, self.schema_)
     return predict_small(self, X) if len(X) else np.empty(0)
 

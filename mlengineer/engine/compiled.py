@@ -14,7 +14,7 @@ from ..console import get_logger
 _log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['COMPILED_MAX_ROWS', 'register_compiler', 'compiled_state', 'predict_small']
+__all__ = ['COMPILED_MAX_ROWS', 'register_compiler', 'compiled_state', 'predict_small', 'predict_trusted']
 
 # %% ../../nbs/13_compiled.ipynb #87e81d9e
 COMPILED_MAX_ROWS = 100                 # inputs of up to this many rows go to a registered compiled predictor
@@ -61,3 +61,18 @@ def predict_small(model, # a fitted AutoML (anything with `model_.predict_pred`)
         warnings.warn(f"The compiled predictor is not used for this model ({why}); predicting on the normal path.")
     _COMPILED[model] = (fitted, fast if agree else None, agree)
     return want
+
+# %% ../../nbs/13_compiled.ipynb #ca4653f6
+def predict_trusted(model, # a fitted AutoML (anything with `model_.predict_pred`)
+                    X, # the rows as the caller gave them: a dict (one record) or a DataFrame
+                   ) -> np.ndarray|None:
+    "The trusted compiled predictor's `predict_pred` of raw rows `X`; None when there is none or `X` is not for it."
+    state = _COMPILED.get(model)
+    if state is None or state[0] is not model.model_ or not state[2]: return None
+    is_frame = isinstance(X, pd.DataFrame)
+    if not (isinstance(X, dict) or is_frame and 0 < len(X) <= COMPILED_MAX_ROWS and X.columns.is_unique): return None
+    try: return np.asarray(state[1].predict_pred(X), dtype=float)
+    except MLEngineerError: raise
+    except Exception as e:
+        _log.debug("the compiled predictor failed on raw rows (%s); checking them first", e)
+        return None
