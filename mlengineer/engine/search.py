@@ -17,6 +17,7 @@ from ..errors import *
 from ..data import Schema
 from ..console import get_logger, progress
 from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
+from .boosters import BOOSTERS      # registers the XGBoost and CatBoost families
 _log = get_logger(__name__)
 
 # %% auto #0
@@ -490,13 +491,12 @@ class SearchResult:
         return pd.DataFrame(rows)
 
 # %% ../../nbs/12_search.ipynb #6356922f
-DEFAULT_FAMILIES = ("lightgbm", "hgb", "et", "rf", "linear", "knn", "mlp")
+DEFAULT_FAMILIES = ("lightgbm", "hgb", "et", "rf", "linear", "knn", "mlp") + BOOSTERS
 
 def refit_seconds(t:Trial, # a finished trial
                  ) -> float:
     "Estimated seconds to fit trial `t`'s configuration on all rows: one fold's fit, scaled to all rows, plus 20%."
-    k = max(len(t.fold_scores), 1)
-    return t.fit_seconds / k * k / max(k - 1, 1) * 1.2
+    return t.fit_seconds / max(len(t.fold_scores) - 1, 1) * 1.2
 
 def restart_seconds(worker_start:float, # seconds starting the first worker took
                    ) -> float:
