@@ -17,7 +17,7 @@ from ..errors import *
 from ..data import Schema
 from ..console import get_logger, progress
 from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
-from .boosters import BOOSTERS      # registers the XGBoost and CatBoost families
+from . import boosters  # noqa: F401 (importing it registers the XGBoost and CatBoost families)
 _log = get_logger(__name__)
 
 # %% auto #0
@@ -491,7 +491,8 @@ class SearchResult:
         return pd.DataFrame(rows)
 
 # %% ../../nbs/12_search.ipynb #6356922f
-DEFAULT_FAMILIES = ("lightgbm", "hgb", "et", "rf", "linear", "knn", "mlp") + BOOSTERS
+DEFAULT_FAMILIES = tuple(f for f in ("lightgbm", "xgboost", "hgb", "et", "rf", "linear", "knn", "mlp", "catboost")
+                         if f in FAMILIES)    # the boosters (11_models_boosters) where their libraries are installed
 
 def refit_seconds(t:Trial, # a finished trial
                  ) -> float:
@@ -575,8 +576,7 @@ def run_search(X:pd.DataFrame, # the feature columns
     fams = list(families or DEFAULT_FAMILIES)
     for f in fams: get_family(f)
     fams = [f for f in fams if FAMILIES[f].max_rows is None or len(X) <= FAMILIES[f].max_rows]
-    own = workdir is None
-    workdir = Path(workdir or tempfile.mkdtemp(prefix="mle-search-"))
+    own, workdir = workdir is None, Path(workdir or tempfile.mkdtemp(prefix="mle-search-"))
     try:
         cfg = dict(task=task, k=k, folds=[(np.asarray(a), np.asarray(b)) for a, b in folds], schema=schema.to_dict(),
                    metric=m.name if m.name in _METRICS else metric, seed=seed, n_jobs=n_jobs,
