@@ -19,8 +19,8 @@ from ..data import Schema, TASKS
 from .features import make_preprocessor
 
 # %% auto #0
-__all__ = ['HGB_BLOCK', 'LARGE_ROWS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'GBMModel', 'HGBModel', 'ModelFamily', 'get_family',
-           'make_pipeline', 'for_serving', 'predict_pred']
+__all__ = ['HGB_BLOCK', 'LARGE_ROWS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'UNAVAILABLE', 'inner_split', 'GBMModel', 'HGBModel',
+           'ModelFamily', 'get_family', 'make_pipeline', 'register_family', 'for_serving', 'predict_pred']
 
 # %% ../../nbs/11_models.ipynb #379283a6
 class _Deadline:
@@ -36,8 +36,13 @@ class _Deadline:
             import lightgbm as lgb
             raise lgb.callback.EarlyStopException(env.iteration, env.evaluation_result_list or [])
 
-def _inner_split(X, y, task, fraction, seed):
-    "Training and validation rows for early stopping (stratified when every class has two rows)."
+def inner_split(X, # the training rows
+                y, # their target: class codes 0..k-1, or values
+                task:str, # 'binary', 'multiclass' or 'regression'
+                fraction:float, # the share of the rows held out
+                seed:int, # seeds the split
+               ) -> tuple:
+    "Training and validation rows (positions) for early stopping (stratified when every class has two rows)."
     strat = y if task != "regression" and np.bincount(np.asarray(y, dtype=int)).min() >= 2 else None
     return train_test_split(np.arange(len(y)), test_size=fraction, random_state=seed, stratify=strat)
 
@@ -83,7 +88,7 @@ class GBMModel(BaseEstimator):
         self.model_ = cls(**kw)
         callbacks = [_Deadline(self.deadline)]
         if self.early_stopping_rounds and len(y) >= 50:
-            tr, va = _inner_split(X, y, self.task, self.validation_fraction, self.seed)
+            tr, va = inner_split(X, y, self.task, self.validation_fraction, self.seed)
             callbacks.append(lgb.early_stopping(self.early_stopping_rounds, verbose=False))
             self.model_.fit(X.iloc[tr], y[tr], eval_X=(X.iloc[va],), eval_y=(y[va],), callbacks=callbacks)
         else: self.model_.fit(X, y, callbacks=callbacks)
@@ -324,6 +329,7 @@ FAMILIES = {f.name: f for f in [
 def get_family(name:str, # a family's name (FAMILIES)
               ) -> ModelFamily:
     "The model family called `name`."
+    if name in UNAVAILABLE: raise ConfigError(f"Model family {name!r} is not available here: {UNAVAILABLE[name]}")
     if name not in FAMILIES:
         raise ConfigError(f"Unknown model family {name!r}.{suggest(str(name), FAMILIES)} "
                           f"Families: {', '.join(FAMILIES)}.")
@@ -344,6 +350,22 @@ def make_pipeline(family:str, # the model family (FAMILIES)
     task = task or schema.task
     return Pipeline([("prep", make_preprocessor(schema, fam.preprocess, seed=seed)),
                      ("model", fam.make(params, task, seed, n_jobs, deadline=deadline, deterministic=deterministic))])
+
+# %% ../../nbs/11_models.ipynb #bab51f96
+UNAVAILABLE = {}    # family name -> why it cannot run here and what to install (its library is missing)
+
+def register_family(family:ModelFamily, # the family to add to FAMILIES (it replaces one of the same name)
+                    missing:str|None=None, # why it cannot run here, with what to install; None: it can
+                   ) -> ModelFamily:
+    "Add `family` to FAMILIES; when its library is `missing`, keep it out and make `get_family` say what to install."
+    if missing is None:
+        FAMILIES[family.name] = family
+        UNAVAILABLE.pop(family.name, None)
+    else:
+        FAMILIES.pop(family.name, None)
+        UNAVAILABLE[family.name] = missing
+    return family
+
 
 # %% ../../nbs/11_models.ipynb #161c3f7f
 def for_serving(model, # a fitted estimator or Pipeline

@@ -17,6 +17,7 @@ from ..errors import *
 from ..data import Schema
 from ..console import get_logger, progress
 from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
+from . import boosters  # noqa: F401 (importing it registers the XGBoost and CatBoost families)
 _log = get_logger(__name__)
 
 # %% auto #0
@@ -490,13 +491,12 @@ class SearchResult:
         return pd.DataFrame(rows)
 
 # %% ../../nbs/12_search.ipynb #6356922f
-DEFAULT_FAMILIES = ("lightgbm", "hgb", "et", "rf", "linear", "knn", "mlp")
+DEFAULT_FAMILIES = ("lightgbm", "hgb", "et", "rf", "linear", "knn", "mlp")    # xgboost, catboost: by name
 
 def refit_seconds(t:Trial, # a finished trial
                  ) -> float:
     "Estimated seconds to fit trial `t`'s configuration on all rows: one fold's fit, scaled to all rows, plus 20%."
-    k = max(len(t.fold_scores), 1)
-    return t.fit_seconds / k * k / max(k - 1, 1) * 1.2
+    return t.fit_seconds / max(len(t.fold_scores) - 1, 1) * 1.2
 
 def restart_seconds(worker_start:float, # seconds starting the first worker took
                    ) -> float:
@@ -575,8 +575,7 @@ def run_search(X:pd.DataFrame, # the feature columns
     fams = list(families or DEFAULT_FAMILIES)
     for f in fams: get_family(f)
     fams = [f for f in fams if FAMILIES[f].max_rows is None or len(X) <= FAMILIES[f].max_rows]
-    own = workdir is None
-    workdir = Path(workdir or tempfile.mkdtemp(prefix="mle-search-"))
+    own, workdir = workdir is None, Path(workdir or tempfile.mkdtemp(prefix="mle-search-"))
     try:
         cfg = dict(task=task, k=k, folds=[(np.asarray(a), np.asarray(b)) for a, b in folds], schema=schema.to_dict(),
                    metric=m.name if m.name in _METRICS else metric, seed=seed, n_jobs=n_jobs,
