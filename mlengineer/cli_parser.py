@@ -81,8 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--time-budget", type=float, default=60, help="seconds for the whole command (default 60)")
     _add_seed(t)
     t.add_argument("--out", help="bundle directory to write (default: models/<data file stem>)")
-    t.add_argument("--families", help="comma-separated model families (default: all): "
-                   "lightgbm,hgb,et,rf,linear,knn,mlp")
+    t.add_argument("--families", help="comma-separated model families (default: lightgbm,hgb,et,rf,linear,knn,mlp; "
+                   "with the [boosters] extra also xgboost,catboost)")
     t.add_argument("--split", default="auto", choices=["auto", "random", "stratified", "group", "time"],
                    help="CV split strategy")
     t.add_argument("--group", help="group column for --split group (rows of a group stay in one fold)")
