@@ -540,6 +540,9 @@ def _fold(g, pipe, raw, task: str, k, where: str) -> str:
     "One fitted Pipeline(prep, model) as models.predict_pred gives it: P(class 1) (n, 1), (n, k), or values (n, 1)."
     if not isinstance(pipe, Pipeline) or len(pipe.steps) != 2:
         raise ExportError(f"{where} is a {type(pipe).__name__}, not a (preprocessing, model) Pipeline.")
+    if getattr(pipe, "target_", None) is not None:
+        raise ExportError(f"{where} predicts a transformed target ({pipe.target!r}, 10_targets), which has no ONNX "
+                          "converter. Train with --distill (one LightGBM imitating the ensemble) to export it.")
     prep, model = pipe[0], pipe[-1]
     x = _features(g, prep, model, raw, where)
     n_features = len(prep.get_feature_names_out())
