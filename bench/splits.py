@@ -14,8 +14,15 @@ with `train_test_split(random_state=seed)`; seed 0 is bench/automl.py's split. R
 of both, the worst single test row of each (its log-loss, that is -log P(true class)), mlengineer's temperature, its
 test log-loss with the same models at temperature 1, its pooling rule (and both rules' out-of-fold scores), and its fit seconds. Per dataset: the mean and median test log-loss, and on how many splits each contender is better.
 
+A skewed regression table the same way (`--regression diamonds --rows 3000 --rsplits 5`): on each split a seeded
+sample of `--rows` rows of the table (seed = the split's), 25% test; contenders mlengineer, LightGBM's defaults and
+HistGradientBoosting's defaults (bench/automl.py's `run_contender`, so the same frames and calls). Recorded per
+split: test RMSE of each, mlengineer's cross-validated scores, the target transforms of its deployed members and
+what its honest selection check decided.
+
 Usage:  .venv/bin/python bench/splits.py [--budget 30] [--wine 10] [--penguins 5] [--refit auto|yes|no]
                                          [--n-splits auto|N] [--pool auto|mean|log] [--out PATH]
+                                         [--regression NAME --rows 3000 --rsplits 5]
         (about 6 minutes)
 Writes: bench/results/splits.json
 """
@@ -62,6 +69,28 @@ def one_split(name, spec, df, seed, budget, refit="auto", n_splits="auto", pool=
     return out
 
 
+def one_regression_split(name, spec, df, seed, budget, rows) -> dict:
+    "One seeded sample of `rows` rows of a regression table, split 25% test: mlengineer, LightGBM, HGB defaults."
+    from sklearn.model_selection import train_test_split
+    target, task, dates = spec[1], spec[2], spec[4]
+    sample = df.sample(n=min(rows, len(df)), random_state=seed) if rows else df
+    tr, te = train_test_split(sample, test_size=0.25, random_state=seed)
+    tr, te = tr.reset_index(drop=True), te.reset_index(drop=True)
+    base, hgbf = A.preprocess(tr, te, target, dates), A.preprocess(tr, te, target, dates, max_levels=255)
+    out = dict(dataset=name, seed=seed, train_rows=len(tr), test_rows=len(te))
+    for kind in ("mlengineer", "lightgbm", "hgb"):
+        r = A.run_contender(kind, task, target, tr, te, base, hgbf, budget)
+        out[kind] = {k: r[k] for k in ("test", "fit_s", "cv_ensemble", "cv_best_single", "members", "n_ok", "honest") if k in r}
+    return out
+
+
+def regression_summary(rows: list) -> dict:
+    kinds = ("mlengineer", "lightgbm", "hgb")
+    return dict(splits=len(rows), mean={k: statistics.fmean(r[k]["test"] for r in rows) for k in kinds},
+                mean_cv=statistics.fmean(r["mlengineer"]["cv_ensemble"] for r in rows),
+                better_than_lightgbm_on=sum(r["mlengineer"]["test"] < r["lightgbm"]["test"] for r in rows))
+
+
 def summary(rows: list) -> dict:
     ml, lg = [r["mlengineer"]["test"] for r in rows], [r["lightgbm"]["test"] for r in rows]
     t1 = [r["mlengineer"]["test_at_T1"] for r in rows]
@@ -82,6 +111,9 @@ def main():
     ap.add_argument("--refit", default="auto", choices=["auto", "yes", "no"], help="AutoML's refit (as `mle train --refit`)")
     ap.add_argument("--n-splits", default="auto", help="AutoML's n_splits: 'auto' or a number of folds")
     ap.add_argument("--pool", default="auto", choices=["auto", "mean", "log"], help="AutoML's pool (the ensemble's pooling rule)")
+    ap.add_argument("--regression", help="a regression table of bench/automl.py (diamonds, hotel_rates, cps1988)")
+    ap.add_argument("--rows", type=int, default=3000, help="rows sampled from the regression table per split")
+    ap.add_argument("--rsplits", type=int, default=5, help="splits of the regression table (seeds 0..N-1)")
     ap.add_argument("--out", default=str(OUT))
     a = ap.parse_args()
     warnings.filterwarnings("ignore")
@@ -103,9 +135,20 @@ def main():
         s = results[name]["summary"]
         print(f"[{name}] mean test log-loss: mlengineer {s['mean']['mlengineer']:.4f}, lightgbm {s['mean']['lightgbm']:.4f}; "
               f"better on {s['better_on']['mlengineer']} / {s['better_on']['lightgbm']} of {s['splits']} splits", flush=True)
+    if a.regression:
+        df, _, _ = A.load(a.regression, specs[a.regression])
+        rows = []
+        for seed in range(a.rsplits):
+            r = one_regression_split(a.regression, specs[a.regression], df, seed, a.budget, a.rows)
+            rows.append(r)
+            print(f"[{a.regression} seed {seed}] RMSE mlengineer {r['mlengineer']['test']:.2f} "
+                  f"(cv {r['mlengineer']['cv_ensemble']:.2f})  lightgbm {r['lightgbm']['test']:.2f}  "
+                  f"hgb {r['hgb']['test']:.2f}", flush=True)
+        results[a.regression] = dict(summary=regression_summary(rows), splits=rows)
+        print(f"[{a.regression}] {json.dumps(results[a.regression]['summary'])}", flush=True)
     out = dict(benchmark="splits", date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), budget_s=a.budget, refit=a.refit, n_splits=a.n_splits, pool=a.pool,
                machine=_common.machine(), versions=_common.versions("numpy", "pandas", "sklearn", "lightgbm", "mlengineer"),
-               results=results, wall_seconds=time.time() - t0)
+               rows=a.rows if a.regression else None, results=results, wall_seconds=time.time() - t0)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(out, indent=1))
     print(f"wrote {a.out} ({out['wall_seconds']:.0f} s)")
