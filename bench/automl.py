@@ -224,6 +224,7 @@ def run_contender(kind, task, target, tr, te, base, hgbf, budget, seed=0, ag_pre
         info = dict(fit_seconds_attr=m.fit_seconds_, metric=m.metric_, n_trials=int(len(lb)), n_ok=int((lb.status == "ok").sum()),
                     ledger_trials=int(m.ledger_["trials"].sum()), cv_ensemble=float(m.ensemble_score_), cv_best_single=float(m.best_single_),
                     pool=getattr(m, "pool_", None), pool_scores=getattr(m, "pool_scores_", None),
+                    honest=getattr(m, "honest_", None),     # the held-out check of the selection (13_selection)
                     members=[dict(model=r.model, weight=float(r.weight), score=float(r.score), params=r.params) for r in lb[lb.weight > 0].itertuples()],
                     families={r.family: dict(trials=int(r.trials), ok=int(r.ok), pruned=int(r.pruned), timeout=int(r.timeout),
                                              error=int(r.error)) for r in m.ledger_.itertuples()})

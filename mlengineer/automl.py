@@ -19,6 +19,7 @@ from .console import get_logger, progress
 from .engine.search import run_search, get_metric, refit_reserve
 from .engine.compiled import predict_small, predict_trusted
 from .engine.models import FAMILIES
+from .engine.selection import checked_weights
 from .engine.ensemble import (greedy_ensemble, combine, BaggedModel, EnsembleModel, fit_temperature, temper,
                                         oof_rows)
 from .engine.features import as_keys, training_categories
@@ -272,7 +273,8 @@ def _front(self:AutoML, ok, weights, y_enc, m) -> pd.DataFrame:
                           f"max_size_bytes={self.max_size_bytes}: the fastest predicts a row in "
                           f"~{front.latency_us.min():.0f} us, the smallest has {front.size_bytes.min():,} bytes. "
                           "Raise the caps.")
-    pick = int(front["_raw"].where(ok_rows, -np.inf).to_numpy().argmax())
+    # the checked choice (13_selection's `checked_weights`) when allowed; else the best allowed by out-of-fold score
+    pick = 0 if ok_rows[0] else int(front["_raw"].where(ok_rows, -np.inf).to_numpy().argmax())
     front["chosen"] = np.arange(len(front)) == pick
     front.attrs["chosen_weights"] = cands[pick][1]
     return front.drop(columns="_raw")
@@ -398,6 +400,9 @@ def _build(self:AutoML, res, y_enc, schema, end=None, refit=frozenset()):
     if not ok: res.best  # raises the clear error
     k = len(schema.classes or []) or None
     weights, traj = self._select(ok, y_enc, m, end, schema.task)
+    saving = sum(self._save_seconds(t) for t, wt in zip(ok, weights) if wt > 0)     # the held-out check (13_selection)
+    weights, self.honest_ = checked_weights(ok, weights, y_enc, m, pool=self.pool_, size=self.ensemble_size,
+                                            seed=self.seed, skip=self.budget_dropped_, end=end, reserve=saving + 2.0)
     self.front_ = self._front(ok, weights, y_enc, m)
     weights = self.front_.attrs["chosen_weights"]
     members, w, self.refitted_ = [], [], []
@@ -441,7 +446,8 @@ def _manifest(self:AutoML, data, target, n_without_target, n_splits, t0) -> dict
     if self.selection_ is not None:
         selection = {**self.selection_, "report": json.loads(self.selection_["report"].to_json(orient="records"))}
     folds = dict(n_splits=n_splits, strategy=self.split, group=self.group, time=self.time)
-    cv = dict(best_single=self.best_single_, ensemble=self.ensemble_score_, pool=self.pool_, pools=self.pool_scores_)
+    cv = dict(best_single=self.best_single_, ensemble=self.ensemble_score_, pool=self.pool_, pools=self.pool_scores_,
+              honest=self.honest_)
     params = {k: v for k, v in self.get_params().items() if k not in ("verbose", "mlflow", "cluster")}   # not the model's
     return dict(task=self.task_, target=target, metric=self.metric_, classes=self.schema_.classes, seed=self.seed,
                 n_rows=int(len(data)), n_rows_without_target=n_without_target, data_sha256=frame_sha256(data),
@@ -648,6 +654,7 @@ def load(cls:AutoML,
     aml.ensemble_score_ = man["cv"]["ensemble"]
     aml.pool_ = man["cv"].get("pool", "mean")          # bundles from before the pooling rules: mean
     aml.pool_scores_ = man["cv"].get("pools", {})
+    aml.honest_ = man["cv"].get("honest")             # None: bundles from before the held-out check
     aml.distill_ = man.get("distill")
     aml.temperature_ = man.get("temperature")
     aml.refitted_ = man.get("refitted", [])

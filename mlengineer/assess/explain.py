@@ -157,6 +157,7 @@ def feature_sources(pipe, # a fitted pipeline: preprocessing steps, then the mod
 def _lgb_of(pipe):
     "(fitted LightGBM sklearn model, rounds to predict with) at the end of `pipe`, or None if it is not LightGBM."
     import lightgbm as lgb
+    if getattr(pipe, "target_", None) is not None: return None   # a transformed target (10_targets): not additive
     est = pipe[-1] if isinstance(pipe, Pipeline) else pipe
     if isinstance(est, GBMModel) and isinstance(getattr(est, "model_", None), lgb.LGBMModel):
         return est.model_, int(est.best_iteration_)

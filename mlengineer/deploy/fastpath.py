@@ -366,6 +366,7 @@ class _Compiled:
         self.names = names
         self.n_features = len(names)
         self.classes = getattr(model, "classes_", None)
+        self.target = getattr(pipe, "target_", None)          # a TargetPipeline's transform (10_targets): mapped back
         # a fold that lacked a class (or a multiclass fold with two classes) needs models.predict_pred's remapping
         if self.booster is None: self.simple = False
         elif task == "regression": self.simple = True
@@ -382,7 +383,9 @@ class _Compiled:
 
     def pred_row(self, p: list):
         "`models.predict_pred` for one parsed row: P(class 1), k probabilities, or the value."
-        return self.booster.row(self.features(p)) if self.simple else self.pred_rows([p])[0]
+        if not self.simple: return self.pred_rows([p])[0]
+        out = self.booster.row(self.features(p))
+        return out if self.target is None else float(self.target.inverse(np.array([out]))[0])
 
     def matrix(self, P: list) -> np.ndarray:
         "The float64 feature matrix the model takes, for a list of parsed rows."
@@ -391,7 +394,8 @@ class _Compiled:
 
     def pred_rows(self, P: list) -> np.ndarray:
         "`models.predict_pred` for a list of parsed rows."
-        return _model_pred(self.est, self.matrix(P), self.task, self.k)
+        out = _model_pred(self.est, self.matrix(P), self.task, self.k)
+        return out if self.target is None else self.target.inverse(out)
 
 # %% ../../nbs/31_fastpath.ipynb #ba005134
 class FastPredictor:

@@ -540,6 +540,11 @@ def _fold(g, pipe, raw, task: str, k, where: str) -> str:
     "One fitted Pipeline(prep, model) as models.predict_pred gives it: P(class 1) (n, 1), (n, k), or values (n, 1)."
     if not isinstance(pipe, Pipeline) or len(pipe.steps) != 2:
         raise ExportError(f"{where} is a {type(pipe).__name__}, not a (preprocessing, model) Pipeline.")
+    tt = getattr(pipe, "target_", None)           # a TargetPipeline (10_targets): log1p without smearing is exported
+    if tt is not None and (tt.kind_ != "log1p" or tt.residuals_ is not None):
+        how = tt.kind_ if tt.residuals_ is None else f"{tt.kind_}, smeared"
+        raise ExportError(f"{where} predicts a transformed target ({how}; 10_targets), which has no ONNX converter. "
+                          "Train with --distill to export it.")
     prep, model = pipe[0], pipe[-1]
     x = _features(g, prep, model, raw, where)
     n_features = len(prep.get_feature_names_out())
@@ -552,6 +557,9 @@ def _fold(g, pipe, raw, task: str, k, where: str) -> str:
     else:
         raise ExportError(f"{where}: its model, a {kind}, has no ONNX converter. Train with --distill (one "
                           "LightGBM imitating the ensemble) to export it.")
+    if tt is not None:                                  # expm1 of the clipped value, less the shift
+        lo, hi = tt.z_range_
+        p = g.op("Sub", [g.op("Exp", [g.op("Clip", [p, g.const(lo), g.const(hi)])]), g.const(1.0 + tt.shift_)])
     if task == "regression": return g.op("Reshape", [p, g.const([-1, 1], np.int64)])
     classes = np.asarray(getattr(model, "classes_", np.arange(k)), dtype=int)
     if len(classes) != k:                                          # a fold lacked a class: its column stays 0

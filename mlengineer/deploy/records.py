@@ -272,7 +272,8 @@ def _lgb_members(model) -> list[tuple[float, list]]:
     for m, w in zip(model.model_.members, model.model_.weights):
         pipes = list(getattr(m, "models", []) or [])
         est = lambda p: p[-1] if hasattr(p, "steps") else p
-        if w > 0 and pipes and all(isinstance(est(p), GBMModel) and hasattr(est(p), "model_") for p in pipes):
+        plain = all(getattr(p, "target_", None) is None for p in pipes)     # not on a transformed target (10_targets)
+        if w > 0 and pipes and plain and all(isinstance(est(p), GBMModel) and hasattr(est(p), "model_") for p in pipes):
             out.append((float(w), pipes))
     return out
 

@@ -17,10 +17,12 @@ from sklearn.model_selection import train_test_split
 from ..errors import *
 from ..data import Schema, TASKS
 from .features import make_preprocessor
+from .targets import TargetPipeline, TARGET_KEYS, target_space
 
 # %% auto #0
-__all__ = ['HGB_BLOCK', 'LARGE_ROWS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'UNAVAILABLE', 'inner_split', 'GBMModel', 'HGBModel',
-           'ModelFamily', 'get_family', 'make_pipeline', 'register_family', 'for_serving', 'predict_pred']
+__all__ = ['HGB_BLOCK', 'LARGE_ROWS', 'LGB_DEFAULTS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'UNAVAILABLE', 'inner_split', 'GBMModel',
+           'HGBModel', 'ModelFamily', 'get_family', 'model_params', 'make_pipeline', 'register_family', 'for_serving',
+           'predict_pred']
 
 # %% ../../nbs/11_models.ipynb #379283a6
 class _Deadline:
@@ -176,6 +178,7 @@ class ModelFamily:
         return None if p is None else json.dumps(p, sort_keys=True, default=str)
 
 LARGE_ROWS = 100_000
+LGB_DEFAULTS = dict(n_estimators=100, early_stopping_rounds=None)    # LightGBM's own defaults, as a user would fit them
 
 def _lgb_portfolio(task, n_rows=None):
     base = dict(learning_rate=0.05, num_leaves=31, min_child_samples=20, colsample_bytree=0.9, subsample=0.8,
@@ -184,7 +187,7 @@ def _lgb_portfolio(task, n_rows=None):
         # fewer, larger trees first: on flights (245,509 rows, 2 folds) this first trial took 6.8 s for RMSE 37.38,
         # where `base` took 21 s for 38.30, most of a 60 s budget
         return [dict(base, learning_rate=0.1, num_leaves=127, colsample_bytree=0.5),
-                dict(n_estimators=100, early_stopping_rounds=None),
+                LGB_DEFAULTS,
                 dict(base, learning_rate=0.15, num_leaves=255, colsample_bytree=0.5),
                 dict(base, learning_rate=0.1),
                 dict(base, num_leaves=63, learning_rate=0.1, extra_trees=True, colsample_bytree=0.6,
@@ -194,8 +197,10 @@ def _lgb_portfolio(task, n_rows=None):
     # (bench/results/mle_only_long_trees.json); the test at the end of this notebook checks it against `base` on hmda
     long = dict(learning_rate=0.028, num_leaves=20, min_child_samples=2, colsample_bytree=0.675, subsample=0.9,
                 subsample_freq=1, reg_alpha=0.06, reg_lambda=0.06)
-    return [long,
-            dict(n_estimators=100, early_stopping_rounds=None),     # LightGBM's own defaults, as a user would fit them
+    # for regression, the same on the log scale (10_targets): cross-validation, not a rule, says whether it pays
+    transformed = [dict(long, target="auto")] if task == "regression" else []
+    return [long, *transformed,
+            LGB_DEFAULTS,
             base,
             dict(base, num_leaves=128, learning_rate=0.03, min_child_samples=5, colsample_bytree=0.7, reg_lambda=1.0),
             dict(base, num_leaves=15, min_child_samples=50, colsample_bytree=0.5, reg_lambda=5.0),
@@ -209,7 +214,8 @@ def _lgb_space(t, task):
                 colsample_bytree=t.suggest_float("colsample_bytree", 0.3, 1.0),
                 subsample=t.suggest_float("subsample", 0.5, 1.0), subsample_freq=1,
                 reg_lambda=t.suggest_float("reg_lambda", 1e-3, 10.0, log=True),
-                extra_trees=t.suggest_categorical("extra_trees", [False, True]))
+                extra_trees=t.suggest_categorical("extra_trees", [False, True])) | (
+                target_space(t) if task == "regression" else {})
 
 def _hgb_portfolio(task, n_rows=None):
     return [dict(learning_rate=0.06, max_leaf_nodes=31, min_samples_leaf=20, l2_regularization=0.0),
@@ -221,7 +227,8 @@ def _hgb_space(t, task):
                 max_leaf_nodes=t.suggest_int("max_leaf_nodes", 4, 128, log=True),
                 min_samples_leaf=t.suggest_int("min_samples_leaf", 2, 100, log=True),
                 l2_regularization=t.suggest_float("l2_regularization", 1e-4, 10.0, log=True),
-                max_features=t.suggest_float("max_features", 0.3, 1.0))
+                max_features=t.suggest_float("max_features", 0.3, 1.0)) | (
+                target_space(t) if task == "regression" else {})
 
 # Leaves per tree, at most: binds from ~10,000 rows. On diamonds (40,455 rows) a 150-tree forest with leaves of 2 rows
 # pickled to 234 MB (random forest) and 316 MB (extra trees), and writing its five fold models made one trial take 18 s
@@ -335,6 +342,11 @@ def get_family(name:str, # a family's name (FAMILIES)
                           f"Families: {', '.join(FAMILIES)}.")
     return FAMILIES[name]
 
+def model_params(params:dict, # a configuration
+                ) -> dict:
+    "A configuration's parameters for the model step: without the target transform's keys (10_targets' TARGET_KEYS)."
+    return {k: v for k, v in params.items() if k not in TARGET_KEYS}
+
 def make_pipeline(family:str, # the model family (FAMILIES)
                   schema:Schema, # the data stage's schema
                   params:dict, # the family's parameters (a portfolio entry or a tuner's proposal)
@@ -345,11 +357,16 @@ def make_pipeline(family:str, # the model family (FAMILIES)
                   deadline:float|None=None, # a time.time() value at which boosting stops
                   deterministic:bool=False, # LightGBM's deterministic mode (and no deadline for HistGradientBoosting)
                  ) -> Pipeline:
-    "Preprocessing for `family` plus its model with `params`, as one scikit-learn Pipeline."
+    "Preprocessing for `family` plus its model with `params`, as one Pipeline (a TargetPipeline with `target`)."
     fam = get_family(family)
     task = task or schema.task
-    return Pipeline([("prep", make_preprocessor(schema, fam.preprocess, seed=seed)),
-                     ("model", fam.make(params, task, seed, n_jobs, deadline=deadline, deterministic=deterministic))])
+    model = fam.make(model_params(params), task, seed, n_jobs, deadline=deadline, deterministic=deterministic)
+    steps = [("prep", make_preprocessor(schema, fam.preprocess, seed=seed)), ("model", model)]
+    kind = params.get("target", "none")
+    if kind == "none": return Pipeline(steps)
+    if task != "regression":
+        raise ConfigError(f"The target transform {kind!r} is for regression; this is a {task} task. Drop `target`.")
+    return TargetPipeline(steps, target=kind, smear=bool(params.get("smear", False)))
 
 # %% ../../nbs/11_models.ipynb #bab51f96
 UNAVAILABLE = {}    # family name -> why it cannot run here and what to install (its library is missing)

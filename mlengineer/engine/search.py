@@ -16,7 +16,7 @@ from fastcore.basics import patch
 from ..errors import *
 from ..data import Schema
 from ..console import get_logger, progress
-from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving
+from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving, model_params
 from . import boosters  # noqa: F401 (importing it registers the XGBoost and CatBoost families)
 _log = get_logger(__name__)
 
@@ -220,7 +220,7 @@ def refit_spec(t:Trial, # a finished trial
         over = dict(model__n_estimators=rounds, model__early_stopping_rounds=None)
     elif t.family == "hgb":
         iters = int(np.mean([m[-1].model_.n_iter_ for m in models]) * 1.1) + 1
-        over = dict(model__params={**t.params, "early_stopping": False, "max_iter": iters})
+        over = dict(model__params={**model_params(t.params), "early_stopping": False, "max_iter": iters})
     return dict(id=t.id, family=t.family, params=t.params, set_params=over)
 
 def _refit_model(conn, X, y, cfg, spec, workdir):
