@@ -85,7 +85,11 @@ class BoosterModel(BaseEstimator):
         state = dict(state)
         blob = state.pop("model_bytes_", None)
         super().__setstate__(state)
-        if blob is not None: self.model_ = self._from_bytes(blob)
+        if blob is None: return
+        try: self.model_ = self._from_bytes(blob)
+        except ImportError as e:
+            raise BundleError(f"This model has a {type(self).__name__} member, and loading it needs {e.name or 'its library'}"
+                              ", which is not installed: pip install 'mlengineer[boosters]'.") from None
 
 # %% ../../nbs/11_models_boosters.ipynb #c3999c1e
 _XGB_OBJECTIVE = {"binary": "binary:logistic", "multiclass": "multi:softprob", "regression": "reg:squarederror"}
