@@ -26,9 +26,6 @@ _API = {
     "run_report": "reports",
 }
 __all__ = sorted(_API)
-# modules that plug into a name when it is first used: the compiled fast path registers itself with AutoML, so
-# `predict` on a few rows skips the pandas preprocessing (`engine.compiled.register_compiler`)
-_PLUGINS = {"AutoML": ("deploy.fastpath",)}
 
 
 def __getattr__(name):
@@ -36,7 +33,6 @@ def __getattr__(name):
         raise AttributeError(f"module 'mlengineer' has no attribute {name!r}")
     module = importlib.import_module(f".{_API[name]}", __name__)
     value = getattr(module, name)
-    for plugin in _PLUGINS.get(name, ()): importlib.import_module(f".{plugin}", __name__)
     globals()[name] = value
     return value
 

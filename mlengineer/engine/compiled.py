@@ -6,7 +6,7 @@ Docs: https://mlengineer.github.io/mlengineer/compiled.html.md"""
 
 # %% ../../nbs/13_compiled.ipynb #c6b7cda9
 from __future__ import annotations
-import warnings, weakref
+import importlib, warnings, weakref
 import numpy as np
 import pandas as pd
 from ..errors import MLEngineerError
@@ -14,12 +14,13 @@ from ..console import get_logger
 _log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['COMPILED_MAX_ROWS', 'register_compiler', 'compiled_state', 'predict_small', 'predict_trusted']
+__all__ = ['COMPILED_MAX_ROWS', 'COMPILER_MODULES', 'register_compiler', 'compiled_state', 'predict_small', 'predict_trusted']
 
 # %% ../../nbs/13_compiled.ipynb #87e81d9e
 COMPILED_MAX_ROWS = 100                 # inputs of up to this many rows go to a registered compiled predictor
 _COMPILERS = []                         # the registered compilers, in order
 _COMPILED = weakref.WeakKeyDictionary()  # model -> (its model_, compiled predictor or None, trusted)
+COMPILER_MODULES = ["mlengineer.deploy.fastpath"]   # imported on the first compile: each registers its compiler
 
 def register_compiler(compile_fn, # a fitted model -> an object whose `predict_pred(X)` equals `model_.predict_pred(X)`
                      ):
@@ -32,6 +33,10 @@ def compiled_state(model, # a fitted AutoML (anything with `model_.predict_pred`
     "(model_, compiled predictor or None, trusted) of `model`: compiled on first use by the first compiler that can."
     state = _COMPILED.get(model)
     if state is not None and state[0] is model.model_: return state
+    while COMPILER_MODULES:                          # once each: importing the module registers its compiler
+        name = COMPILER_MODULES.pop(0)
+        try: importlib.import_module(name)
+        except ImportError as e: _log.debug("compiler module %s not loaded: %s", name, e)
     fast = None
     for compile_fn in _COMPILERS:
         try: fast = compile_fn(model)
@@ -45,7 +50,7 @@ def predict_small(model, # a fitted AutoML (anything with `model_.predict_pred`)
                   X:pd.DataFrame, # rows through `check_input`, at least one
                  ) -> np.ndarray:
     "`model_.predict_pred(X)`; small inputs through the compiled predictor once it has agreed with it."
-    if len(X) > COMPILED_MAX_ROWS or not _COMPILERS: return model.model_.predict_pred(X)
+    if len(X) > COMPILED_MAX_ROWS: return model.model_.predict_pred(X)
     fitted, fast, trusted = compiled_state(model)
     if fast is None: return fitted.predict_pred(X)
     try:
