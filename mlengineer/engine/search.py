@@ -153,12 +153,16 @@ def _rss_mb(pid:int) -> float|None:
                 if line.startswith("VmRSS:"): return int(line.split()[1]) / 1024
     except OSError: return None
 
-def _latency(model, X, task, k, reps=15):
-    "A fitted model's single-row predict latency (the median of `reps`) and batch time per row, in microseconds."
+# %% ../../nbs/12_search.ipynb #6f99aade
+def _latency(model, X, task, k,
+             reps:int=15, # single-row calls, at most
+             budget:float=0.25, # seconds of single-row calls after which timing stops (after at least 3)
+            ):
+    "A fitted model's single-row predict latency (the median of the calls) and batch time per row, in microseconds."
     row = X.iloc[[0]]
     predict_pred(model, row, task, k)                       # warm-up
     ts = []
-    for _ in range(reps):
+    while len(ts) < reps and (len(ts) < 3 or sum(ts) < budget):
         t = time.perf_counter()
         predict_pred(model, row, task, k)
         ts.append(time.perf_counter() - t)
