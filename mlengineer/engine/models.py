@@ -22,7 +22,7 @@ from .targets import TargetPipeline, TARGET_KEYS, target_space
 # %% auto #0
 __all__ = ['HGB_BLOCK', 'LARGE_ROWS', 'LGB_DEFAULTS', 'FOREST_MAX_LEAVES', 'FAMILIES', 'UNAVAILABLE', 'inner_split', 'GBMModel',
            'HGBModel', 'ModelFamily', 'get_family', 'model_params', 'make_pipeline', 'register_family', 'for_serving',
-           'predict_pred']
+           'predict_pred', 'predict_latency']
 
 # %% ../../nbs/11_models.ipynb #379283a6
 class _Deadline:
@@ -408,3 +408,24 @@ def predict_pred(model, # a fitted estimator or Pipeline
     classes = getattr(model, "classes_", None)
     if classes is not None and k is not None and len(classes) != k: proba = _full_proba(classes, proba, k)
     return proba[:, 1] if task == "binary" else proba
+
+# %% ../../nbs/11_models.ipynb #6f99aade
+def predict_latency(model, # a fitted estimator or Pipeline
+                    X, # rows like the training rows (the first one is timed alone)
+                    task:str, # 'binary', 'multiclass' or 'regression'
+                    k:int|None=None, # the number of classes
+                    reps:int=15, # single-row calls, at most
+                    budget:float=0.25, # seconds of single-row calls after which timing stops (after at least 3)
+                   ) -> tuple:
+    "A fitted model's single-row predict latency (the median of the calls) and batch time per row, in microseconds."
+    row = X.iloc[[0]]
+    predict_pred(model, row, task, k)                       # warm-up
+    ts = []
+    while len(ts) < reps and (len(ts) < 3 or sum(ts) < budget):
+        t = time.perf_counter()
+        predict_pred(model, row, task, k)
+        ts.append(time.perf_counter() - t)
+    batch = X.iloc[: min(len(X), 2000)]
+    t = time.perf_counter()
+    predict_pred(model, batch, task, k)
+    return float(np.median(ts) * 1e6), float((time.perf_counter() - t) / len(batch) * 1e6)

@@ -16,7 +16,8 @@ from fastcore.basics import patch
 from ..errors import *
 from ..data import Schema
 from ..console import get_logger, progress
-from .models import FAMILIES, get_family, make_pipeline, predict_pred, for_serving, model_params
+from .models import (FAMILIES, get_family, make_pipeline, predict_pred, predict_latency,
+                                     for_serving, model_params)
 from . import boosters  # noqa: F401 (importing it registers the XGBoost and CatBoost families)
 _log = get_logger(__name__)
 
@@ -153,24 +154,6 @@ def _rss_mb(pid:int) -> float|None:
                 if line.startswith("VmRSS:"): return int(line.split()[1]) / 1024
     except OSError: return None
 
-# %% ../../nbs/12_search.ipynb #6f99aade
-def _latency(model, X, task, k,
-             reps:int=15, # single-row calls, at most
-             budget:float=0.25, # seconds of single-row calls after which timing stops (after at least 3)
-            ):
-    "A fitted model's single-row predict latency (the median of the calls) and batch time per row, in microseconds."
-    row = X.iloc[[0]]
-    predict_pred(model, row, task, k)                       # warm-up
-    ts = []
-    while len(ts) < reps and (len(ts) < 3 or sum(ts) < budget):
-        t = time.perf_counter()
-        predict_pred(model, row, task, k)
-        ts.append(time.perf_counter() - t)
-    batch = X.iloc[: min(len(X), 2000)]
-    t = time.perf_counter()
-    predict_pred(model, batch, task, k)
-    return float(np.median(ts) * 1e6), float((time.perf_counter() - t) / len(batch) * 1e6)
-
 # %% ../../nbs/12_search.ipynb #f417106b
 def _run_trial(conn, X, y, cfg, spec, workdir):
     "Cross-validate one configuration in the worker, talking to the parent after every fold."
@@ -197,7 +180,7 @@ def _run_trial(conn, X, y, cfg, spec, workdir):
         if conn.recv() == "prune" and i < len(folds) - 1:          # the parent answers every fold
             conn.send(("pruned", scores))
             return
-    lat, batch = _latency(models[0], X, task, k)
+    lat, batch = predict_latency(models[0], X, task, k)
     blob = pickle.dumps(models, protocol=5)
     path = Path(workdir) / f"trial_{spec['id']}.pkl"
     path.write_bytes(blob)
