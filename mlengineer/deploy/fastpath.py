@@ -22,7 +22,7 @@ from ..engine.features import (as_keys, as_datetime, days_since_epoch, float_arr
 from ..engine.models import GBMModel, HGBModel, predict_pred as _model_pred
 from ..engine.ensemble import BaggedModel, EnsembleModel, combine, temper, to_scores, from_scores
 from ..automl import check_input
-from ..engine.compiled import register_compiler
+from ..engine.compiled import register_compiler, NotCompilable, model_compiler
 from .trees import HGBTrees, ForestLeaves, OneRow
 from .dense import dense_row
 from fastcore.basics import patch
@@ -171,8 +171,6 @@ class _Booster:
         except Exception: pass
 
 # %% ../../nbs/31_fastpath.ipynb #20f1ca85
-class _NotCompilable(Exception): "A member or fold model has no compiled form (the reason is the message)."
-
 _UNSEEN = "\x00mlengineer-unseen\x00"      # a key no training table can hold: what an encoder does with unseen values
 
 def _reader(tr, pos: dict, cats: list|None, j: int) -> tuple:
@@ -186,7 +184,7 @@ def _reader(tr, pos: dict, cats: list|None, j: int) -> tuple:
         return (lambda p, items=items: [_NAN if p[i] is None else m.get(p[i].strip().lower(), _NAN)
                                         for i, m in items]), j
     if kind is AsCategory:
-        if cats is None: raise _NotCompilable("its model does not take pandas categories")
+        if cats is None: raise NotCompilable("its model does not take pandas categories")
         items = []
         for c in tr.columns_:
             code = {str(v): k for k, v in enumerate(cats[j])} if j < len(cats) else {}
@@ -211,17 +209,17 @@ def _reader(tr, pos: dict, cats: list|None, j: int) -> tuple:
         items = [(pos[c], tr.vectorizers_[c], tr.svds_[c]) for c in tr.columns_]
         return (lambda p, items=items: [z for i, vec, svd in items
                                         for z in svd.transform(vec.transform([p[i] or ""]))[0].tolist()]), j
-    raise _NotCompilable(f"a preprocessing step is a {kind.__name__}, which has no compiled form")
+    raise NotCompilable(f"a preprocessing step is a {kind.__name__}, which has no compiled form")
 
 def _numeric_step(tr):
     "A fitted imputer or scaler after a reader, as a function of the value list."
     if type(tr) is SimpleImputer:
         if tr.add_indicator or not (isinstance(tr.missing_values, float) and tr.missing_values != tr.missing_values):
-            raise _NotCompilable("its SimpleImputer adds indicators or imputes a value other than NaN")
+            raise NotCompilable("its SimpleImputer adds indicators or imputes a value other than NaN")
         stats = np.asarray(tr.statistics_, dtype=float)
         if np.isnan(stats).any():                               # a feature empty in fit: kept as 0, or dropped
             if not tr.keep_empty_features:
-                raise _NotCompilable("its SimpleImputer drops a feature that was empty in fit")
+                raise NotCompilable("its SimpleImputer drops a feature that was empty in fit")
             stats = np.where(np.isnan(stats), 0.0, stats)
         fill = stats.tolist()
         return lambda v, fill=fill: [x if x == x else f for x, f in zip(v, fill)]
@@ -233,7 +231,7 @@ def _numeric_step(tr):
         if mean is not None: return lambda v, m=mean: [x - a for x, a in zip(v, m)]
         if scale is not None: return lambda v, s=scale: [x / b for x, b in zip(v, s)]
         return lambda v: v
-    raise _NotCompilable(f"a preprocessing step is a {type(tr).__name__}, which has no compiled form")
+    raise NotCompilable(f"a preprocessing step is a {type(tr).__name__}, which has no compiled form")
 
 def _same(a: np.ndarray, b) -> np.ndarray: return (a == b) | (np.isnan(a) & np.isnan(b))
 
@@ -241,7 +239,7 @@ def _tabulated(block, cols: list, pos: dict):
     "A fitted Pipeline([AsKeys, encoder, ...]) as table lookups of the block's own outputs, per column key."
     enc = block.steps[1][1]
     if not hasattr(enc, "categories_") or len(enc.categories_) != len(cols):
-        raise _NotCompilable(f"its {type(enc).__name__} after the category keys has no categories to tabulate")
+        raise NotCompilable(f"its {type(enc).__name__} after the category keys has no categories to tabulate")
     keys = [[k for k in cats if isinstance(k, str) and k != _UNSEEN] + [None, _UNSEEN] for cats in enc.categories_]
     base = [ks[0] for ks in keys]
     rows, spans = [base], []
@@ -251,11 +249,11 @@ def _tabulated(block, cols: list, pos: dict):
     frame = pd.DataFrame(rows, columns=list(cols), dtype=object)
     try: O = np.asarray(block.transform(frame), dtype=np.float64)
     except Exception as e:
-        raise _NotCompilable(f"it fails on a missing value or an unseen key ({type(e).__name__}: {e})") from None
+        raise NotCompilable(f"it fails on a missing value or an unseen key ({type(e).__name__}: {e})") from None
     owner = np.full(O.shape[1], -1)
     for i, (a, b) in enumerate(spans):
         varies = ~_same(O[a:b], O[0]).all(axis=0)
-        if (varies & (owner >= 0)).any(): raise _NotCompilable("an encoded feature depends on two columns")
+        if (varies & (owner >= 0)).any(): raise NotCompilable("an encoded feature depends on two columns")
         owner[varies] = i
     const = O[0].tolist()
     items = []
@@ -276,7 +274,7 @@ def _blocks(prep, pos: dict, cats: list|None) -> tuple[list, list]:
     fns, names, j = [], [], 0
     for name, tr, cols in prep.transformers_:
         if isinstance(tr, str) and tr == "drop" or len(cols) == 0: continue
-        if isinstance(tr, str): raise _NotCompilable(f"its preprocessing step {name!r} is {tr!r}")
+        if isinstance(tr, str): raise NotCompilable(f"its preprocessing step {name!r} is {tr!r}")
         try:
             if not isinstance(tr, Pipeline): fn, j = _reader(tr, pos, cats, j)
             elif isinstance(tr.steps[0][1], AsKeys): fn = _tabulated(tr, list(cols), pos)
@@ -287,10 +285,10 @@ def _blocks(prep, pos: dict, cats: list|None) -> tuple[list, list]:
                     v = first(p)
                     for s in steps: v = s(v)
                     return v
-        except _NotCompilable as e: raise _NotCompilable(f"in its preprocessing step {name!r}, {e}") from None
+        except NotCompilable as e: raise NotCompilable(f"in its preprocessing step {name!r}, {e}") from None
         fns.append(fn)
         names += [str(n) for n in tr.get_feature_names_out()]
-    if cats is not None and j != len(cats): raise _NotCompilable("its categorical columns do not match the model's")
+    if cats is not None and j != len(cats): raise NotCompilable("its categorical columns do not match the model's")
     return fns, names
 
 class _Passthrough:
@@ -316,14 +314,14 @@ def _hgb(model: HGBModel, prep, names: list) -> tuple:
     est, cats, order = _as_array_model(inner), [], None
     if inner._preprocessor is None:
         if set(ascols) - set(model.wide_):
-            raise _NotCompilable("its HistGradientBoosting model has no category encoder")
+            raise NotCompilable("its HistGradientBoosting model has no category encoder")
     else:
         enc = inner._preprocessor.named_transformers_["encoder"]
         is_cat = np.asarray(inner.is_categorical_, dtype=bool)
-        if len(is_cat) != len(names): raise _NotCompilable("its HistGradientBoosting columns do not line up")
+        if len(is_cat) != len(names): raise NotCompilable("its HistGradientBoosting columns do not line up")
         enc_cats = dict(zip([n for n, c in zip(names, is_cat) if c], enc.categories_))
         if set(enc_cats) != set(ascols) - set(model.wide_):
-            raise _NotCompilable("its categorical columns do not match the model's")
+            raise NotCompilable("its categorical columns do not match the model's")
         order = np.r_[np.flatnonzero(is_cat), np.flatnonzero(~is_cat)].tolist()
         est._preprocessor = _Passthrough()
     for c in ascols:
@@ -334,10 +332,10 @@ class _Compiled:
     "One fitted `Pipeline(preprocessing, model)` as plain Python on a parsed row, then the model on its feature row."
     def __init__(self, pipe, pos: dict, task: str, k: int|None):
         if not isinstance(pipe, Pipeline) or len(pipe.steps) != 2:
-            raise _NotCompilable(f"a fold model is a {type(pipe).__name__}, not a (preprocessing, model) Pipeline")
+            raise NotCompilable(f"a fold model is a {type(pipe).__name__}, not a (preprocessing, model) Pipeline")
         prep, model = pipe[0], pipe[-1]
         if not isinstance(prep, ColumnTransformer):
-            raise _NotCompilable(f"its preprocessing is a {type(prep).__name__}")
+            raise NotCompilable(f"its preprocessing is a {type(prep).__name__}")
         names = [str(n) for n in prep.get_feature_names_out()]
         self.task = task
         self.k = k
@@ -346,7 +344,7 @@ class _Compiled:
         if isinstance(model, GBMModel):
             bst = model.model_.booster_
             if len(names) != bst.num_feature():
-                raise _NotCompilable("its feature columns do not line up with the LightGBM model's")
+                raise NotCompilable("its feature columns do not line up with the LightGBM model's")
             cats = bst.pandas_categorical or []
             self.booster = _Booster(bst, model.best_iteration_, len(names), getattr(model, "classes_", None))
             self.est = self.booster
@@ -355,14 +353,17 @@ class _Compiled:
             self.est = OneRow(est, HGBTrees(est), raw=True)
         elif type(model).__name__ in _SKLEARN_MODELS and type(model).__module__.startswith("sklearn."):
             if list(getattr(model, "feature_names_in_", names)) != names:
-                raise _NotCompilable("its model's columns do not line up with its preprocessing")
+                raise NotCompilable("its model's columns do not line up with its preprocessing")
             self.est, cats = _as_array_model(model), None
             is_forest = hasattr(model, "estimators_") and hasattr(model.estimators_[0], "tree_")
             one = ForestLeaves(self.est) if is_forest else dense_row(self.est)
             if one is not None: self.est = OneRow(self.est, one, raw=False)
-        else: raise _NotCompilable(f"its model is a {type(model).__name__}, which has no compiled form")
+        elif model_compiler(type(model)) is not None:                  # XGBoost, CatBoost (31_fastpath_boosters)
+            self.booster = self.est = model_compiler(type(model))(model, prep, names)
+            cats = self.booster.cats
+        else: raise NotCompilable(f"its model is a {type(model).__name__}, which has no compiled form")
         self.fns, got = _blocks(prep, pos, cats)
-        if got != names: raise _NotCompilable("its compiled feature columns do not line up with the pipeline's")
+        if got != names: raise NotCompilable("its compiled feature columns do not line up with the pipeline's")
         self.names = names
         self.n_features = len(names)
         self.classes = getattr(model, "classes_", None)
@@ -428,9 +429,9 @@ class FastPredictor:
             name = getattr(m, "name", "") or type(m).__name__
             try:
                 if not isinstance(m, BaggedModel):
-                    raise _NotCompilable(f"it is a {type(m).__name__}, not a BaggedModel")
+                    raise NotCompilable(f"it is a {type(m).__name__}, not a BaggedModel")
                 comp = [_Compiled(p, pos, m.task, m.k) for p in m.models]
-            except _NotCompilable as e:
+            except NotCompilable as e:
                 comp = None
                 self.fallback_.append(f"{name}: {e}; it is predicted on the normal path")
             self.members_.append((m, comp))
@@ -591,7 +592,7 @@ def bench_single_row(automl, # a fitted AutoML
     recs = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
     if not recs: raise ConfigError("bench_single_row needs at least one row to time.")
     if n < 1: raise ConfigError(f"n must be at least 1 (got {n}).")
-    comps = [c for _, cs in fp.members_ if cs for c in cs if c.booster is not None]
+    comps = [c for _, cs in fp.members_ if cs for c in cs if isinstance(c.booster, _Booster)]
     mats = [[np.asarray([c.features(p)], dtype=np.float64) for c in comps] for p in (fp._parse_row(r) for r in recs)]
     def raw(xs): return [c.booster.booster.predict(x, num_iteration=c.booster.num_iteration, num_threads=1)
                          for c, x in zip(comps, xs)]                  # LightGBM's own `Booster.predict`: the floor

@@ -14,7 +14,8 @@ from ..console import get_logger
 _log = get_logger(__name__)
 
 # %% auto #0
-__all__ = ['COMPILED_MAX_ROWS', 'COMPILER_MODULES', 'register_compiler', 'compiled_state', 'predict_small', 'predict_trusted']
+__all__ = ['COMPILED_MAX_ROWS', 'COMPILER_MODULES', 'MODEL_COMPILER_MODULES', 'register_compiler', 'compiled_state',
+           'predict_small', 'predict_trusted', 'NotCompilable', 'register_model_compiler', 'model_compiler']
 
 # %% ../../nbs/13_compiled.ipynb #87e81d9e
 COMPILED_MAX_ROWS = 100                 # inputs of up to this many rows go to a registered compiled predictor
@@ -81,3 +82,24 @@ def predict_trusted(model, # a fitted AutoML (anything with `model_.predict_pred
     except Exception as e:
         _log.debug("the compiled predictor failed on raw rows (%s); checking them first", e)
         return None
+
+# %% ../../nbs/13_compiled.ipynb #5e8f5332
+class NotCompilable(Exception): "A model, member or fold model has no compiled form (the reason is the message)."
+
+_MODEL_COMPILERS = {}                                         # model class -> its compiler
+MODEL_COMPILER_MODULES = ["mlengineer.deploy.fast_boosters"]  # imported on the first lookup: each registers its own
+
+def register_model_compiler(cls:type, # the fold model's class (exactly; not its subclasses)
+                            fn, # (model, prep, names) -> a row predictor; or raises NotCompilable
+                           ):
+    "Let the fast path compile fold models of class `cls` with `fn`."
+    _MODEL_COMPILERS[cls] = fn
+
+def model_compiler(cls:type, # a fold model's class
+                  ):
+    "The compiler registered for `cls` (importing `MODEL_COMPILER_MODULES` once), or None."
+    while MODEL_COMPILER_MODULES:
+        name = MODEL_COMPILER_MODULES.pop(0)
+        try: importlib.import_module(name)
+        except ImportError as e: _log.debug("model compiler module %s not loaded: %s", name, e)
+    return _MODEL_COMPILERS.get(cls)
