@@ -22,13 +22,12 @@ import automl as A
 OUT = _common.ROOT/"bench"/"results"/"selection.json"
 
 
-def one(name, spec, df, seed, rows, trials, ks) -> dict:
+def searched(spec, df, seed, rows, trials) -> dict:
+    "One search on a seeded sample's training part: its trials in the order they ran, each ok trial's test predictions."
     from sklearn.model_selection import train_test_split
     from mlengineer.data import infer_schema, cv_folds
     from mlengineer.engine.search import run_search
     from mlengineer.engine.models import predict_pred
-    from mlengineer.engine.ensemble import greedy_ensemble, combine, oof_rows
-    from mlengineer.engine.selection import checked_weights
     target, task = spec[1], spec[2]
     sample = df.sample(n=min(rows, len(df)), random_state=seed) if rows else df
     strat = sample[target] if task != "regression" else None
@@ -51,8 +50,17 @@ def one(name, spec, df, seed, rows, trials, ks) -> dict:
         with open(t.model_path, "rb") as f: models = pickle.load(f)
         test_pred[t.name] = np.mean([predict_pred(m, te[schema.features], task, k) for m in models], axis=0)
     shutil.rmtree(res.workdir, ignore_errors=True)
-    m = res.metric
-    out = dict(seed=seed, train_rows=len(tr), test_rows=len(te), search_s=search_s, budgets={})
+    return dict(ran=ran, test_pred=test_pred, y=y, yte=yte, metric=res.metric, task=task, search_s=search_s,
+                train_rows=len(tr), test_rows=len(te))
+
+
+def one(name, spec, df, seed, rows, trials, ks) -> dict:
+    from mlengineer.engine.ensemble import greedy_ensemble, combine, oof_rows
+    from mlengineer.engine.selection import checked_weights
+    s = searched(spec, df, seed, rows, trials)
+    ran, test_pred, y, yte = s["ran"], s["test_pred"], s["y"], s["yte"]
+    m = s["metric"]
+    out = dict(seed=seed, train_rows=s["train_rows"], test_rows=s["test_rows"], search_s=s["search_s"], budgets={})
     for n in ks:
         ok = sorted([t for t in ran[:n] if t.status == "ok"], key=lambda t: -t.score)[:20]
         if not ok: continue
