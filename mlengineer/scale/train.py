@@ -42,6 +42,10 @@ def partition_facts(part:pd.DataFrame, # one partition of the dataset
     num = part.select_dtypes("number")
     counts = {}
     for c in part.columns:
+        head = part[c].iloc[:4 * max_levels]
+        if head.nunique(dropna=True) > max_levels:       # more levels in a prefix: more in the whole; no full count
+            counts[c] = None
+            continue
         vc = part[c].value_counts(dropna=True)
         counts[c] = vc if len(vc) <= max_levels else None
     take = np.sort(np.random.default_rng([seed, i]).permutation(len(part))[:math.ceil(keep * len(part))])
@@ -256,6 +260,11 @@ def part_matrix(X:pd.DataFrame, # prepared features (`prepare_part`'s output wit
     return out
 
 # %% ../../nbs/63_dask_train.ipynb #934dac6c
+def _rss() -> int:
+    "This process's resident memory in bytes."
+    import psutil
+    return psutil.Process().memory_info().rss
+
 class PartRows(lgb.Sequence):
     "One partition's labelled rows for LightGBM, read on the first batch, prepared a batch at a time, dropped after."
     def __init__(self,
@@ -266,7 +275,7 @@ class PartRows(lgb.Sequence):
                  name:str="partition", # what the partition is, for the messages
                 ):
         self.load, self.n, self.prepare, self.batch_size, self.name = load, n, prepare, batch_rows, name
-        self.labels, self.rows = [], None
+        self.labels, self.rows, self.rss_max = [], None, 0
 
     def __len__(self): return self.n
 
@@ -280,6 +289,7 @@ class PartRows(lgb.Sequence):
                                 "dataset was profiled; the files changed during training. Train again.")
         X, y = self.prepare(self.rows.iloc[idx])
         self.labels.append(y)
+        self.rss_max = max(self.rss_max, _rss())
         if idx.stop >= self.n: self.rows = None
         return X
 
@@ -318,14 +328,19 @@ def train_part(rows:list, # this worker's PartRows
                master:bool=False, # return the model (one worker does)
               ) -> dict:
     "A worker's part of the distributed fit: its Dataset in batches, then LightGBM's data-parallel training."
+    before = _rss()
     ds = stream_dataset(rows, job["reference"], job["params"], categorical=job["categorical"], names=job["names"])
     bins = [ds.feature_num_bin(i) for i in range(ds.num_feature())]
     n = ds.num_data()
     if sock is not None: sock.close()
-    booster = lgb.train(dict(job["params"], **network), ds, num_boost_round=job["rounds"])
+    params = dict(job["params"], **network)
+    if not params.get("force_row_wise"): params["force_col_wise"] = True     # no row-wise copy of the bins
+    booster = lgb.train(params, ds, num_boost_round=job["rounds"])
+    trained = _rss()                                   # the Dataset and the training buffers still held
     if network: booster.free_network()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return dict(model=booster.model_to_string() if master else None, rows=n, bins=bins, peak_rss=peak,
+                rss_before=before, rss_reading=max(r.rss_max for r in rows), rss_trained=trained,
                 pid=os.getpid())
 
 # %% ../../nbs/63_dask_train.ipynb #afc1ca48
@@ -334,8 +349,11 @@ class _Part:
     def __init__(self, part, target: str): self.part, self.target = part, target
     def __call__(self) -> pd.DataFrame:
         import dask
+        import pyarrow as pa
         (frame,) = dask.compute(self.part, scheduler="sync")
-        return frame[frame[self.target].notna()]
+        pa.default_memory_pool().release_unused()        # Arrow's allocator keeps freed read buffers otherwise
+        missing = frame[self.target].isna()
+        return frame[~missing] if missing.any() else frame
 
 def _prepared(raw: pd.DataFrame, schema: Schema, prep) -> tuple:
     "Raw rows as LightGBM's matrix and the encoded labels."
@@ -543,6 +561,8 @@ def train_dataset(data, # a folder, glob or file of Parquet or CSV files, or a D
                   workers=len(reports), config=why, params=params, rounds=fs["rounds"], fold_rounds=fs["fold_rounds"],
                   sample_cv=fs["score"], fit_seconds=round(time.time() - t1, 2), findings=basis, bins="sample",
                   worker_rows=[r["rows"] for r in reports], worker_peak_rss=[r["peak_rss"] for r in reports],
+                  worker_rss_reading=[r["rss_reading"] for r in reports],
+                  worker_rss_trained=[r["rss_trained"] for r in reports],
                   columns=json.loads(prof.columns.reset_index().to_json(orient="records")))
     _deploy(aml, fs, local, rows, record)
     aml.dataset_ = prof
