@@ -1,4 +1,4 @@
-"""`mle train DATA --target T --cluster SPEC`: the data stage on a dataset larger than memory, the search on a sample that fits, the chosen LightGBM configuration trained on every partition with `lightgbm.dask`, saved as an ordinary bundle.
+"""`mle train DATA --target T --cluster SPEC`: the data stage on a dataset larger than memory, the search on a sample that fits, the chosen LightGBM configuration trained on every partition by LightGBM's data-parallel network, each worker binning its partitions in batches, saved as an ordinary bundle.
 
 Docs: https://mlengineer.github.io/mlengineer/dask_train.html.md"""
 
@@ -26,8 +26,8 @@ from .cluster import ClusterError, connect, read_dataset, wait_all, require_dask
 # %% auto #0
 __all__ = ['LEVELS', 'EXACT_CHECKS', 'LGB_DEFAULTS', 'TARGET_COLUMN', 'partition_facts', 'merge_facts', 'DatasetProfile',
            'profile_dataset', 'lightgbm_config', 'encode_target', 'fit_sample', 'prepare_part', 'part_matrix',
-           'PartRows', 'stream_dataset', 'reserve_port', 'socket_port', 'train_part', 'assign_parts', 'fit_streamed',
-           'sample_model', 'booster_params', 'local_model', 'train_dataset']
+           'release_memory', 'PartRows', 'stream_dataset', 'reserve_port', 'socket_port', 'train_part', 'assign_parts',
+           'fit_streamed', 'sample_model', 'booster_params', 'local_model', 'train_dataset']
 
 # %% ../../nbs/63_dask_train.ipynb #26eb80ff
 LEVELS = 1000     # a column with more distinct values in a partition gets no exact value counts
@@ -265,6 +265,13 @@ def _rss() -> int:
     import psutil
     return psutil.Process().memory_info().rss
 
+def release_memory():
+    "Hand freed memory back to the system: Arrow's pool, and glibc's heap where there is one."
+    import ctypes, pyarrow as pa
+    pa.default_memory_pool().release_unused()
+    try: ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError): pass
+
 class PartRows(lgb.Sequence):
     "One partition's labelled rows for LightGBM, read on the first batch, prepared a batch at a time, dropped after."
     def __init__(self,
@@ -290,7 +297,9 @@ class PartRows(lgb.Sequence):
         X, y = self.prepare(self.rows.iloc[idx])
         self.labels.append(y)
         self.rss_max = max(self.rss_max, _rss())
-        if idx.stop >= self.n: self.rows = None
+        if idx.stop >= self.n:
+            self.rows = None
+            release_memory()
         return X
 
 # %% ../../nbs/63_dask_train.ipynb #b8d46299
@@ -328,6 +337,7 @@ def train_part(rows:list, # this worker's PartRows
                master:bool=False, # return the model (one worker does)
               ) -> dict:
     "A worker's part of the distributed fit: its Dataset in batches, then LightGBM's data-parallel training."
+    release_memory()                                   # what earlier tasks (the profile's reads) left behind
     before = _rss()
     ds = stream_dataset(rows, job["reference"], job["params"], categorical=job["categorical"], names=job["names"])
     bins = [ds.feature_num_bin(i) for i in range(ds.num_feature())]
@@ -349,9 +359,8 @@ class _Part:
     def __init__(self, part, target: str): self.part, self.target = part, target
     def __call__(self) -> pd.DataFrame:
         import dask
-        import pyarrow as pa
         (frame,) = dask.compute(self.part, scheduler="sync")
-        pa.default_memory_pool().release_unused()        # Arrow's allocator keeps freed read buffers otherwise
+        release_memory()                                 # the allocators keep freed read buffers otherwise
         missing = frame[self.target].isna()
         return frame[~missing] if missing.any() else frame
 
