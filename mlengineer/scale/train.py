@@ -233,7 +233,7 @@ def fit_sample(aml:AutoML, # the search on the sample (its schema, metric, folds
     return dict(pipeline=final, oof=oof, y=y, score=m.display(m.score(y, oof)), rounds=int(np.median(rounds)),
                 fold_rounds=rounds)
 
-# %% ../../nbs/63_dask_train.ipynb #783d21be
+# %% ../../nbs/63_dask_train.ipynb #41b9c3a2
 TARGET_COLUMN = "__target__"
 
 def prepare_part(part:pd.DataFrame, # one partition of the dataset
@@ -246,6 +246,7 @@ def prepare_part(part:pd.DataFrame, # one partition of the dataset
     X = prep.transform(check_input(part, schema))
     return X.assign(**{TARGET_COLUMN: encode_target(part[t], schema)})
 
+# %% ../../nbs/63_dask_train.ipynb #97a221d9
 def part_matrix(X:pd.DataFrame, # prepared features (`prepare_part`'s output without the target)
                ) -> np.ndarray:
     "The prepared features as LightGBM's float64 matrix: categories as their codes, NaN where missing."
@@ -259,7 +260,7 @@ def part_matrix(X:pd.DataFrame, # prepared features (`prepare_part`'s output wit
         else: out[:, j] = v.to_numpy(np.float64, na_value=np.nan)
     return out
 
-# %% ../../nbs/63_dask_train.ipynb #934dac6c
+# %% ../../nbs/63_dask_train.ipynb #6e86961d
 def _rss() -> int:
     "This process's resident memory in bytes."
     import psutil
@@ -272,6 +273,7 @@ def release_memory():
     try: ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError): pass
 
+# %% ../../nbs/63_dask_train.ipynb #64cca777
 class PartRows(lgb.Sequence):
     "One partition's labelled rows for LightGBM, read on the first batch, prepared a batch at a time, dropped after."
     def __init__(self,
@@ -318,7 +320,7 @@ def stream_dataset(rows:list, # the worker's PartRows
     for r in rows: r.labels = []
     return ds
 
-# %% ../../nbs/63_dask_train.ipynb #9296204d
+# %% ../../nbs/63_dask_train.ipynb #7400075a
 def reserve_port() -> socket.socket:
     "A socket bound to a free port of this machine, held until LightGBM is about to listen on it."
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -326,10 +328,12 @@ def reserve_port() -> socket.socket:
     s.bind(("", 0))
     return s
 
+# %% ../../nbs/63_dask_train.ipynb #e532b5e1
 def socket_port(s:socket.socket) -> int:
     "The port `s` is bound to."
     return s.getsockname()[1]
 
+# %% ../../nbs/63_dask_train.ipynb #c1f49fc5
 def train_part(rows:list, # this worker's PartRows
                job:dict, # reference, categorical, names, params, rounds (the same for every worker)
                network:dict, # LightGBM's network parameters for this worker ({} on one worker)
@@ -449,7 +453,7 @@ def fit_streamed(client, # the distributed.Client
                            "Check that every worker runs the same LightGBM version.")
     return lgb.Booster(model_str=reports[0]["model"]), reports
 
-# %% ../../nbs/63_dask_train.ipynb #3517b207
+# %% ../../nbs/63_dask_train.ipynb #2a16e3c9
 def sample_model(task:str, # 'binary', 'multiclass' or 'regression'
                  params:dict, # scikit-learn LightGBM parameters (the configuration)
                  X:pd.DataFrame, # the prepared sample
@@ -459,6 +463,7 @@ def sample_model(task:str, # 'binary', 'multiclass' or 'regression'
     cls = lgb.LGBMRegressor if task == "regression" else lgb.LGBMClassifier
     return cls(**dict(params, n_estimators=1, n_jobs=1, verbose=-1)).fit(X, y)
 
+# %% ../../nbs/63_dask_train.ipynb #71dce2d2
 def booster_params(shell, # `sample_model`'s result
                   ) -> dict:
     "The LightGBM parameters the shell's fit used, without the rounds and threads (set per fit and per worker)."
@@ -467,6 +472,7 @@ def booster_params(shell, # `sample_model`'s result
             "early_stopping_rounds", "early_stopping", "n_iter_no_change"}
     return {k: v for k, v in shell.booster_.params.items() if k not in drop}
 
+# %% ../../nbs/63_dask_train.ipynb #7844895a
 def local_model(shell, # `sample_model`'s result
                 booster:lgb.Booster, # the distributed booster
                 rounds:int, # its rounds
