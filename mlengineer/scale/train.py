@@ -1,4 +1,4 @@
-"""`mle train DATA --target T --cluster SPEC`: the data stage on a dataset larger than memory, the search on a sample that fits, the chosen LightGBM configuration trained on every partition with `lightgbm.dask`, saved as an ordinary bundle.
+"""`mle train DATA --target T --cluster SPEC`: the data stage on a dataset larger than memory, the search on a sample that fits, the chosen LightGBM configuration trained on every partition by LightGBM's data-parallel network, each worker binning its partitions in batches, saved as an ordinary bundle.
 
 Docs: https://mlengineer.github.io/mlengineer/dask_train.html.md"""
 
@@ -6,7 +6,9 @@ Docs: https://mlengineer.github.io/mlengineer/dask_train.html.md"""
 
 # %% ../../nbs/63_dask_train.ipynb #cad6650c
 from __future__ import annotations
-import json, math, threading, time
+import functools, json, math, os, resource, socket, threading, time
+from urllib.parse import urlparse
+import lightgbm as lgb
 from dataclasses import dataclass
 import numpy as np
 import pandas as pd
@@ -23,8 +25,9 @@ from .cluster import ClusterError, connect, read_dataset, wait_all, require_dask
 
 # %% auto #0
 __all__ = ['LEVELS', 'EXACT_CHECKS', 'LGB_DEFAULTS', 'TARGET_COLUMN', 'partition_facts', 'merge_facts', 'DatasetProfile',
-           'profile_dataset', 'lightgbm_config', 'encode_target', 'fit_sample', 'prepare_part', 'fit_distributed',
-           'train_dataset']
+           'profile_dataset', 'lightgbm_config', 'encode_target', 'fit_sample', 'prepare_part', 'part_matrix',
+           'release_memory', 'PartRows', 'stream_dataset', 'reserve_port', 'socket_port', 'train_part', 'assign_parts',
+           'fit_streamed', 'sample_model', 'booster_params', 'local_model', 'train_dataset']
 
 # %% ../../nbs/63_dask_train.ipynb #26eb80ff
 LEVELS = 1000     # a column with more distinct values in a partition gets no exact value counts
@@ -39,6 +42,10 @@ def partition_facts(part:pd.DataFrame, # one partition of the dataset
     num = part.select_dtypes("number")
     counts = {}
     for c in part.columns:
+        head = part[c].iloc[:4 * max_levels]
+        if head.nunique(dropna=True) > max_levels:       # more levels in a prefix: more in the whole; no full count
+            counts[c] = None
+            continue
         vc = part[c].value_counts(dropna=True)
         counts[c] = vc if len(vc) <= max_levels else None
     take = np.sort(np.random.default_rng([seed, i]).permutation(len(part))[:math.ceil(keep * len(part))])
@@ -72,6 +79,7 @@ class DatasetProfile:
     schema: Schema # inferred on the sample
     sample: pd.DataFrame # the seeded sample the schema, the sample's checks and the search use
     target_counts: pd.Series|None # the exact count of each target value (classification), else None
+    part_rows: tuple = () # the labelled rows of each partition (exact), in partition order
 
     def summary(self) -> str:
         "The profile as text: rows, sample, findings with their basis."
@@ -152,8 +160,10 @@ def profile_dataset(ddf, # a Dask DataFrame (e.g. from `read_dataset`)
     if n == 0: raise EmptyTableError("The dataset has no rows, so there is nothing to learn from.")
     keep = min(1.0, sample_rows / n)
     tasks = [dask.delayed(partition_facts)(p, keep, seed, i) for i, p in enumerate(parts)]
-    facts = merge_facts(wait_all(client, client.compute(tasks), stall_timeout=stall_timeout,
-                                 what="profiling the dataset"))
+    each = wait_all(client, client.compute(tasks), stall_timeout=stall_timeout, what="profiling the dataset")
+    facts = merge_facts(each)
+    nulls = [int(f["nulls"][target]) if target is not None else 0 for f in each]
+    part_rows = tuple(f["rows"] - k for f, k in zip(each, nulls))
     sample = facts["sample"].iloc[:sample_rows]
     schema = infer_schema(sample, target, task)
     report = quality_report(sample, schema, leakage=leakage, seed=seed)
@@ -162,7 +172,7 @@ def profile_dataset(ddf, # a Dask DataFrame (e.g. from `read_dataset`)
     exact = pd.DataFrame(_exact_findings(facts, schema), columns=["check", "severity", "column", "message", "value"])
     findings = pd.concat([exact.assign(basis="exact"), found], ignore_index=True)
     counts = facts["counts"].get(target) if schema.task in ("binary", "multiclass") else None
-    return DatasetProfile(n, _columns_table(facts, schema), findings, schema, sample, counts)
+    return DatasetProfile(n, _columns_table(facts, schema), findings, schema, sample, counts, part_rows)
 
 # %% ../../nbs/63_dask_train.ipynb #94895393
 LGB_DEFAULTS = dict(n_estimators=100, early_stopping_rounds=None)    # LightGBM's own defaults (11_models' portfolio)
@@ -223,7 +233,7 @@ def fit_sample(aml:AutoML, # the search on the sample (its schema, metric, folds
     return dict(pipeline=final, oof=oof, y=y, score=m.display(m.score(y, oof)), rounds=int(np.median(rounds)),
                 fold_rounds=rounds)
 
-# %% ../../nbs/63_dask_train.ipynb #783d21be
+# %% ../../nbs/63_dask_train.ipynb #41b9c3a2
 TARGET_COLUMN = "__target__"
 
 def prepare_part(part:pd.DataFrame, # one partition of the dataset
@@ -234,10 +244,149 @@ def prepare_part(part:pd.DataFrame, # one partition of the dataset
     t = schema.target
     part = part[part[t].notna()]
     X = prep.transform(check_input(part, schema))
-    X = X.astype(dict.fromkeys(X.select_dtypes("float64").columns, np.float32))
     return X.assign(**{TARGET_COLUMN: encode_target(part[t], schema)})
 
-# %% ../../nbs/63_dask_train.ipynb #28a7d9bc
+# %% ../../nbs/63_dask_train.ipynb #97a221d9
+def part_matrix(X:pd.DataFrame, # prepared features (`prepare_part`'s output without the target)
+               ) -> np.ndarray:
+    "The prepared features as LightGBM's float64 matrix: categories as their codes, NaN where missing."
+    out = np.empty((len(X), X.shape[1]), dtype=np.float64)
+    for j, c in enumerate(X.columns):
+        v = X[c]
+        if isinstance(v.dtype, pd.CategoricalDtype):
+            codes = v.cat.codes.to_numpy(np.float64)
+            codes[codes < 0] = np.nan
+            out[:, j] = codes
+        else: out[:, j] = v.to_numpy(np.float64, na_value=np.nan)
+    return out
+
+# %% ../../nbs/63_dask_train.ipynb #6e86961d
+def _rss() -> int:
+    "This process's resident memory in bytes."
+    import psutil
+    return psutil.Process().memory_info().rss
+
+def release_memory():
+    "Hand freed memory back to the system: Arrow's pool, and glibc's heap where there is one."
+    import ctypes, pyarrow as pa
+    pa.default_memory_pool().release_unused()
+    try: ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError): pass
+
+# %% ../../nbs/63_dask_train.ipynb #64cca777
+class PartRows(lgb.Sequence):
+    "One partition's labelled rows for LightGBM, read on the first batch, prepared a batch at a time, dropped after."
+    def __init__(self,
+                 load, # a callable: the partition as a DataFrame
+                 n:int, # its labelled rows (DatasetProfile.part_rows)
+                 prepare, # a callable: raw rows -> (features matrix, encoded labels)
+                 batch_rows:int=20_000, # rows prepared and handed to LightGBM at a time
+                 name:str="partition", # what the partition is, for the messages
+                ):
+        self.load, self.n, self.prepare, self.batch_size, self.name = load, n, prepare, batch_rows, name
+        self.labels, self.rows, self.rss_max = [], None, 0
+
+    def __len__(self): return self.n
+
+    def __getitem__(self, idx):
+        if not isinstance(idx, slice):
+            raise TypeError("PartRows is read in batches (slices); the bins come from the reference sample.")
+        if self.rows is None:
+            self.rows = self.load()
+            if len(self.rows) != self.n:
+                raise DataError(f"{self.name} has {len(self.rows):,} labelled rows now but had {self.n:,} when the "
+                                "dataset was profiled; the files changed during training. Train again.")
+        X, y = self.prepare(self.rows.iloc[idx])
+        self.labels.append(y)
+        self.rss_max = max(self.rss_max, _rss())
+        if idx.stop >= self.n:
+            self.rows = None
+            release_memory()
+        return X
+
+# %% ../../nbs/63_dask_train.ipynb #b8d46299
+def stream_dataset(rows:list, # the worker's PartRows
+                   reference:np.ndarray, # the prepared sample (`part_matrix`): where the bins come from
+                   params:dict, # LightGBM's parameters (the Dataset ones matter: max_bin, min_data_in_bin, ...)
+                   *,
+                   categorical:list=(), # positions of the categorical features
+                   names:list|None=None, # the feature names
+                  ) -> lgb.Dataset:
+    "A LightGBM Dataset of the worker's rows, binned with the reference sample's bins, built one batch at a time."
+    ref = lgb.Dataset(reference, feature_name=names or "auto", categorical_feature=list(categorical), params=params,
+                      free_raw_data=True).construct()
+    ds = lgb.Dataset(rows, reference=ref, params=params, free_raw_data=True).construct()
+    ds.set_label(np.concatenate([np.asarray(y, dtype=np.float32) for r in rows for y in r.labels]))
+    for r in rows: r.labels = []
+    return ds
+
+# %% ../../nbs/63_dask_train.ipynb #7400075a
+def reserve_port() -> socket.socket:
+    "A socket bound to a free port of this machine, held until LightGBM is about to listen on it."
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", 0))
+    return s
+
+# %% ../../nbs/63_dask_train.ipynb #e532b5e1
+def socket_port(s:socket.socket) -> int:
+    "The port `s` is bound to."
+    return s.getsockname()[1]
+
+# %% ../../nbs/63_dask_train.ipynb #c1f49fc5
+def train_part(rows:list, # this worker's PartRows
+               job:dict, # reference, categorical, names, params, rounds (the same for every worker)
+               network:dict, # LightGBM's network parameters for this worker ({} on one worker)
+               sock:socket.socket|None=None, # the reserved port, released just before LightGBM listens
+               master:bool=False, # return the model (one worker does)
+              ) -> dict:
+    "A worker's part of the distributed fit: its Dataset in batches, then LightGBM's data-parallel training."
+    release_memory()                                   # what earlier tasks (the profile's reads) left behind
+    before = _rss()
+    ds = stream_dataset(rows, job["reference"], job["params"], categorical=job["categorical"], names=job["names"])
+    bins = [ds.feature_num_bin(i) for i in range(ds.num_feature())]
+    n = ds.num_data()
+    if sock is not None: sock.close()
+    params = dict(job["params"], **network)
+    if not params.get("force_row_wise"): params["force_col_wise"] = True     # no row-wise copy of the bins
+    booster = lgb.train(params, ds, num_boost_round=job["rounds"])
+    trained = _rss()                                   # the Dataset and the training buffers still held
+    if network: booster.free_network()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return dict(model=booster.model_to_string() if master else None, rows=n, bins=bins, peak_rss=peak,
+                rss_before=before, rss_reading=max(r.rss_max for r in rows), rss_trained=trained,
+                pid=os.getpid())
+
+# %% ../../nbs/63_dask_train.ipynb #afc1ca48
+class _Part:
+    "A partition's Dask task, run in the worker's own thread when called, with its labelled rows only."
+    def __init__(self, part, target: str): self.part, self.target = part, target
+    def __call__(self) -> pd.DataFrame:
+        import dask
+        (frame,) = dask.compute(self.part, scheduler="sync")
+        release_memory()                                 # the allocators keep freed read buffers otherwise
+        missing = frame[self.target].isna()
+        return frame[~missing] if missing.any() else frame
+
+def _prepared(raw: pd.DataFrame, schema: Schema, prep) -> tuple:
+    "Raw rows as LightGBM's matrix and the encoded labels."
+    out = prepare_part(raw, schema, prep)
+    return part_matrix(out.drop(columns=TARGET_COLUMN)), out[TARGET_COLUMN].to_numpy()
+
+def assign_parts(lengths:list, # the labelled rows of each partition
+                 workers:list, # the worker addresses
+                ) -> dict:
+    "{worker: its partitions, in order}: the largest partitions first, each to the worker with the fewest rows so far."
+    load = dict.fromkeys(workers, 0)
+    out = {w: [] for w in workers}
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        if lengths[i] == 0: continue
+        w = min(workers, key=load.get)
+        out[w].append(i)
+        load[w] += lengths[i]
+    return {w: sorted(v) for w, v in out.items() if v}
+
+# %% ../../nbs/63_dask_train.ipynb #87719833
 def _watch(client, thread: threading.Thread, fit_timeout: float, poll: float):
     "Wait for `thread`; ClusterError when a worker leaves the cluster or `fit_timeout` passes first."
     workers = set(client.scheduler_info(n_workers=-1)["workers"])
@@ -248,38 +397,94 @@ def _watch(client, thread: threading.Thread, fit_timeout: float, poll: float):
         gone = workers - set(client.scheduler_info(n_workers=-1)["workers"])
         if gone:
             raise ClusterError(f"A worker left the cluster during LightGBM training ({sorted(gone)[0]}); "
-                               "lightgbm.dask cannot continue without it (LightGBM #4771). Check the workers' memory "
-                               "limit and logs, and train again; nothing was saved.")
+                               "distributed LightGBM cannot continue without it (LightGBM #4771). Check the workers' "
+                               "memory limit and logs, and train again; nothing was saved.")
         if time.time() > deadline:
             raise ClusterError(f"LightGBM training on the cluster did not finish within {fit_timeout:g} s "
                                "(fit_timeout). The workers may be hung (LightGBM #7009) or the data too large for "
                                "the time; nothing was saved.")
 
-def fit_distributed(client, # the distributed.Client
-                    X, # the features: a Dask DataFrame
-                    y, # the encoded target: a Dask Series of the same partitions
-                    task:str, # 'binary', 'multiclass' or 'regression'
-                    params:dict, # LightGBM parameters (n_estimators included)
-                    *,
-                    fit_timeout:float=3600, # seconds the fit may take
-                    poll:float=0.5, # seconds between looks at the cluster
-                   ):
-    "A local LightGBM model trained on every partition with lightgbm.dask; ClusterError on a lost worker or timeout."
-    import lightgbm as lgb
-    cls = lgb.DaskLGBMRegressor if task == "regression" else lgb.DaskLGBMClassifier
-    model = cls(client=client, **params, time_out=max(1, math.ceil(fit_timeout / 60)))
+def _network(workers: dict, ports: dict, fit_timeout: float, threads: dict) -> dict:
+    "Each worker's LightGBM network parameters ({} for each when there is one worker)."
+    if len(workers) == 1: return {w: dict(num_threads=threads[w]) for w in workers}
+    machines = ",".join(f"{urlparse(w).hostname}:{ports[w]}" for w in workers)
+    return {w: dict(tree_learner="data", machines=machines, local_listen_port=ports[w], num_machines=len(workers),
+                    time_out=max(1, math.ceil(fit_timeout / 60)), num_threads=threads[w]) for w in workers}
+
+def fit_streamed(client, # the distributed.Client
+                 parts:list, # the partitions: callables that return a partition's labelled rows
+                 lengths:list, # the labelled rows of each partition
+                 prepare, # raw rows -> (features matrix, labels), run on the workers
+                 job:dict, # reference, categorical, names, params, rounds
+                 *,
+                 batch_rows:int=20_000, # rows prepared and binned at a time on a worker
+                 fit_timeout:float=3600, # seconds the fit may take
+                 poll:float=0.5, # seconds between looks at the cluster
+                ) -> tuple[lgb.Booster, list]:
+    "A LightGBM booster trained on every partition, each worker binning its partitions in batches; and each worker's report."
+    workers = list(client.scheduler_info(n_workers=-1)["workers"])
+    plan = assign_parts(lengths, workers)
+    socks = {w: client.submit(reserve_port, workers=[w], allow_other_workers=False, pure=False) for w in plan}
+    ports = client.gather({w: client.submit(socket_port, s, workers=[w], pure=False) for w, s in socks.items()})
+    net = _network(plan, ports, fit_timeout, client.ncores())
+    master = next(iter(plan))
+    futures = []
+    for w, mine in plan.items():
+        rows = [PartRows(parts[i], lengths[i], prepare, batch_rows, name=f"partition {i}") for i in mine]
+        futures.append(client.submit(train_part, rows, job, net[w], socks[w] if len(plan) > 1 else None,
+                                     master=w == master, workers=[w], allow_other_workers=False, pure=False))
     box = {}
     def run():
-        "The fit, its error kept for the driver."
-        try: box["model"] = model.fit(X, y).to_local()
+        "Gather the workers' reports, the error kept for the driver."
+        try: box["reports"] = client.gather(futures)
         except BaseException as e: box["error"] = e
-    thread = threading.Thread(target=run, daemon=True, name="lightgbm.dask fit")
+    thread = threading.Thread(target=run, daemon=True, name="distributed LightGBM fit")
     thread.start()
-    _watch(client, thread, fit_timeout, poll)
+    try: _watch(client, thread, fit_timeout, poll)
+    except BaseException:
+        client.cancel(futures + list(socks.values()))
+        raise
     e = box.get("error")
     if isinstance(e, MLEngineerError): raise e
     if e is not None: raise ClusterError(f"LightGBM training on the cluster failed: {first_line(e)}.") from None
-    return box["model"]
+    reports = [dict(r, worker=w) for w, r in zip(plan, box["reports"])]
+    if len({tuple(r["bins"]) for r in reports}) > 1:
+        raise ClusterError("The workers binned the features differently; their LightGBM models would disagree. "
+                           "Check that every worker runs the same LightGBM version.")
+    return lgb.Booster(model_str=reports[0]["model"]), reports
+
+# %% ../../nbs/63_dask_train.ipynb #2a16e3c9
+def sample_model(task:str, # 'binary', 'multiclass' or 'regression'
+                 params:dict, # scikit-learn LightGBM parameters (the configuration)
+                 X:pd.DataFrame, # the prepared sample
+                 y:np.ndarray, # its encoded target
+                ):
+    "A one-round LightGBM fitted on the prepared sample: the shell the distributed booster goes into."
+    cls = lgb.LGBMRegressor if task == "regression" else lgb.LGBMClassifier
+    return cls(**dict(params, n_estimators=1, n_jobs=1, verbose=-1)).fit(X, y)
+
+# %% ../../nbs/63_dask_train.ipynb #71dce2d2
+def booster_params(shell, # `sample_model`'s result
+                  ) -> dict:
+    "The LightGBM parameters the shell's fit used, without the rounds and threads (set per fit and per worker)."
+    drop = {"num_iterations", "n_estimators", "num_boost_round", "n_iter", "num_tree", "num_trees", "num_round",
+            "num_rounds", "nrounds", "n_jobs", "num_threads", "nthread", "nthreads", "early_stopping_round",
+            "early_stopping_rounds", "early_stopping", "n_iter_no_change"}
+    return {k: v for k, v in shell.booster_.params.items() if k not in drop}
+
+# %% ../../nbs/63_dask_train.ipynb #7844895a
+def local_model(shell, # `sample_model`'s result
+                booster:lgb.Booster, # the distributed booster
+                rounds:int, # its rounds
+               ):
+    "The shell with the distributed booster in it: an ordinary fitted LGBMClassifier/LGBMRegressor."
+    booster.pandas_categorical = shell.booster_.pandas_categorical
+    shell._Booster = booster
+    shell._n_features = booster.num_feature()
+    shell._best_iteration = booster.best_iteration
+    shell._best_score = {}
+    shell._evals_result = {}
+    return shell.set_params(n_estimators=rounds)
 
 # %% ../../nbs/63_dask_train.ipynb #15a38b99
 def _check_classes(prof: DatasetProfile):
@@ -337,6 +542,7 @@ def train_dataset(data, # a folder, glob or file of Parquet or CSV files, or a D
                   stall_timeout:float=600, # fail when no partition has finished for this many seconds
                   timeout:float=30, # seconds to start or reach the cluster
                   memory_limit="auto", # a local worker's memory limit
+                  batch_rows:int=20_000, # rows a worker prepares and bins at a time
                  ) -> AutoML:
     "Train on a dataset of any size: data stage over all partitions, search on a sample, LightGBM on every partition."
     t0 = time.time()
@@ -351,19 +557,27 @@ def train_dataset(data, # a folder, glob or file of Parquet or CSV files, or a D
         params, why = lightgbm_config(aml)
         fs = fit_sample(aml, prof.sample, params)
         prep = fs["pipeline"].named_steps["prep"]
-        meta = prepare_part(prof.sample.iloc[:50], aml.schema_, prep).iloc[:0]
-        prepared = ddf.map_partitions(prepare_part, aml.schema_, prep, meta=meta)
-        lgb_params = dict(fs["pipeline"].named_steps["model"].params or {}, n_estimators=fs["rounds"],
-                          random_state=seed, verbose=-1)     # threads: the workers' (lightgbm.dask)
+        labelled = prof.sample[prof.sample[target].notna()]
+        Xs = prep.transform(check_input(labelled, aml.schema_))
+        config = dict(fs["pipeline"].named_steps["model"].params or {}, random_state=seed)
+        shell = sample_model(aml.schema_.task, config, Xs, fs["y"])
+        cats = [j for j, c in enumerate(Xs.columns) if isinstance(Xs[c].dtype, pd.CategoricalDtype)]
+        job = dict(reference=part_matrix(Xs), categorical=cats, names=shell.booster_.feature_name(),
+                   params=booster_params(shell), rounds=fs["rounds"])
+        parts = [_Part(p, target) for p in ddf.to_delayed()]
+        prepare = functools.partial(_prepared, schema=aml.schema_, prep=prep)
         t1 = time.time()
-        local = fit_distributed(client, prepared.drop(columns=TARGET_COLUMN), prepared[TARGET_COLUMN],
-                                aml.schema_.task, lgb_params, fit_timeout=fit_timeout)
-        workers = len(client.scheduler_info(n_workers=-1)["workers"])
+        booster, reports = fit_streamed(client, parts, list(prof.part_rows), prepare, job, batch_rows=batch_rows,
+                                        fit_timeout=fit_timeout)
+        local = local_model(shell, booster, fs["rounds"])
     rows = prof.n_rows - int(prof.columns.loc[target, "nulls"])
     basis = prof.findings.basis.value_counts().to_dict()
     record = dict(rows=prof.n_rows, trained_rows=rows, sample_rows=len(prof.sample), partitions=ddf.npartitions,
-                  workers=workers, config=why, params=params, rounds=fs["rounds"], fold_rounds=fs["fold_rounds"],
-                  sample_cv=fs["score"], fit_seconds=round(time.time() - t1, 2), findings=basis,
+                  workers=len(reports), config=why, params=params, rounds=fs["rounds"], fold_rounds=fs["fold_rounds"],
+                  sample_cv=fs["score"], fit_seconds=round(time.time() - t1, 2), findings=basis, bins="sample",
+                  worker_rows=[r["rows"] for r in reports], worker_peak_rss=[r["peak_rss"] for r in reports],
+                  worker_rss_reading=[r["rss_reading"] for r in reports],
+                  worker_rss_trained=[r["rss_trained"] for r in reports],
                   columns=json.loads(prof.columns.reset_index().to_json(orient="records")))
     _deploy(aml, fs, local, rows, record)
     aml.dataset_ = prof
