@@ -13,10 +13,11 @@ from .models import LGB_DEFAULTS
 from .ensemble import combine, greedy_ensemble, oof_rows
 
 # %% auto #0
-__all__ = ['PROCEDURES', 'honest_check', 'checked_weights']
+__all__ = ['PROCEDURES', 'SMALL_CHECK_ROWS', 'honest_check', 'checked_weights']
 
 # %% ../../nbs/13_selection.ipynb #4219a677
 PROCEDURES = ("defaults", "best_single", "ensemble")     # simplest first: ties go to the earlier one
+SMALL_CHECK_ROWS = 5000   # below this many rows, ten halvings rather than three: small halves are noisy
 
 def honest_check(preds, # out-of-fold predictions of the candidates, one array per model, on the same rows
                  y, # the targets of those rows
@@ -25,7 +26,7 @@ def honest_check(preds, # out-of-fold predictions of the candidates, one array p
                  *,
                  pool:str="mean", # how the chosen weights combine the predictions (13_ensemble's `combine`)
                  defaults:int|None=None, # the index of LightGBM's defaults among `preds`, if it is one of them
-                 repeats:int=3, # random halvings (each scored both ways round)
+                 repeats:int|None=None, # random halvings (each scored both ways); None: 10 below SMALL_CHECK_ROWS, else 3
                  seed:int=0, # seeds the halvings
                  deadline:float|None=None, # a time.time() value: no halving starts after it (one always runs)
                 ) -> dict:
@@ -35,6 +36,7 @@ def honest_check(preds, # out-of-fold predictions of the candidates, one array p
     if not P or any(len(p) != len(y) for p in P):
         raise ConfigError(f"honest_check needs one prediction array per model, each with the {len(y)} rows of y.")
     if len(y) < 4: raise ConfigError(f"honest_check needs at least 4 rows to halve; got {len(y)}.")
+    if repeats is None: repeats = 10 if len(y) < SMALL_CHECK_ROWS else 3
     rng = np.random.default_rng(seed)
     got = {k: [] for k in PROCEDURES if k != "defaults" or defaults is not None}
     done = 0
